@@ -1,0 +1,51 @@
+"""The REST API (django-ninja). OpenAPI docs at /api/docs. Each app owns its router."""
+
+from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from ipcity.accounts.api import router as accounts_router
+from ipcity.grants.api import router as grants_router
+from ipcity.incentives.api import router as incentives_router
+from ipcity.orgs.api import router as orgs_router
+from ipcity.patents.api import router as patents_router
+from ipcity.plan.api import router as plan_router
+from ipcity.protection.api import router as protection_router
+
+api = NinjaAPI(
+    title="ipcity API",
+    version="1",
+    description="烟台市知识产权行动方案平台 / ipcity — the platform a city runs its IP action plan on.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """422 with one message per field: {"detail": [{"field": "facts.principal", "message": ...}]}."""
+    detail = []
+    for error in exc.errors:
+        loc = [str(p) for p in error.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        detail.append(
+            {"field": ".".join(loc), "message": error.get("msg", ""), "type": error.get("type", "")}
+        )
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(MultiPartParserError)
+def malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A multipart body that cannot be parsed (no boundary, truncated) is the client's error: 400, not 500."""
+    message = "Malformed multipart/form-data body. / multipart/form-data 请求体格式错误。"
+    return api.create_response(
+        request, {"detail": [{"field": "", "message": message, "type": "multipart"}]}, status=400
+    )
+
+
+api.add_router("/accounts", accounts_router)
+api.add_router("/orgs", orgs_router)
+api.add_router("/plan", plan_router)
+api.add_router("/incentives", incentives_router)
+api.add_router("/grants", grants_router)
+api.add_router("/patents", patents_router)
+api.add_router("/protection", protection_router)

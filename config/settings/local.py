@@ -1,0 +1,18 @@
+"""The embedded default used by `make run`: SQLite, eager tasks, console mail, DEBUG off unless asked."""
+
+from .base import *
+
+DEBUG = env_bool("DEBUG", True)
+# A local-only key; production refuses to start without SECRET_KEY in the environment.
+SECRET_KEY = os.environ.get("SECRET_KEY") or "local-development-only-not-secret"  # noqa: S105
+
+# Mail from the embedded default goes to files under var/mail/ (one file per message), so a demo
+# never sends real mail and the terminal stays readable. Set EMAIL_BACKEND to send for real.
+if "EMAIL_BACKEND" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# WhiteNoise serves static files straight from the apps and the Bootstrap package (no collectstatic
+# needed outside production); it only needs STATIC_ROOT to exist.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from .api import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("accounts/", include("ipcity.accounts.urls")),
+    path("orgs/", include("ipcity.orgs.urls")),
+    path("plan/", include("ipcity.plan.urls")),
+    path("incentives/", include("ipcity.incentives.urls")),
+    path("grants/", include("ipcity.grants.urls")),
+    path("protection/", include("ipcity.protection.urls")),
+    path("patents/", include("ipcity.patents.urls")),
+    path("audit/", include("ipcity.core.urls")),
+    path("", include("ipcity.portal.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

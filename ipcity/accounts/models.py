@@ -1,0 +1,94 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DEPARTMENT_ROLES, ENTITY_ROLES, Role
+
+
+class User(AbstractUser):
+    """A person with one role, belonging to a department (staff roles) or an entity (applicants)."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    entity = models.ForeignKey(
+        "orgs.Entity",
+        verbose_name=_("entity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    pending_entity = models.ForeignKey(
+        "orgs.Entity",
+        verbose_name=_("entity awaiting confirmation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pending_users",
+        help_text=_(
+            "A self-registered applicant who named an existing entity waits here until the plan office confirms."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in DEPARTMENT_ROLES and self.department_id is None:
+            raise ValidationError({"department": _("This role requires a department.")})
+        if self.role in ENTITY_ROLES and self.entity_id is None and self.pending_entity_id is None:
+            raise ValidationError({"entity": _("An applicant must belong to an entity.")})
+        if self.role not in ENTITY_ROLES and (
+            self.entity_id is not None or self.pending_entity_id is not None
+        ):
+            raise ValidationError({"entity": _("Only applicants belong to an entity.")})
+
+    @property
+    def is_entity_pending(self) -> bool:
+        """A self-registered applicant whose link to an existing entity the plan office has not yet confirmed."""
+        return self.entity_id is None and self.pending_entity_id is not None
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_authenticated and self.is_active and self.role in roles
+
+
+class ApiToken(models.Model):
+    """A personal token for machine clients of the API. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @staticmethod
+    def new_raw() -> str:
+        return "ipc_" + secrets.token_urlsafe(32)

@@ -1,0 +1,26 @@
+"""Reads of users, scoped to the user asking (STYLE rule 2)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ipcity.core.permissions import user_has_role
+
+from .choices import Role
+from .models import User
+
+
+def user_list(*, user: Any) -> QuerySet[User]:
+    """Administrators and auditors see every account; nobody else lists users."""
+    if user_has_role(user, Role.ADMIN, Role.AUDITOR):
+        return User.objects.select_related("department", "entity", "pending_entity").order_by("username")
+    return User.objects.none()
+
+
+def pending_applicants(*, user: Any) -> QuerySet[User]:
+    """Self-registered applicants waiting for the plan office to confirm their entity (ADR 0006)."""
+    if not user_has_role(user, Role.PLAN_OFFICE):
+        return User.objects.none()
+    return User.objects.select_related("pending_entity").filter(
+        pending_entity__isnull=False, entity__isnull=True, is_active=True
+    )

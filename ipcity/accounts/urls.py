@@ -1,0 +1,36 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+import ipcity.orgs.converters  # noqa: F401 - registers <dbid:…>
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html",
+            success_url=reverse_lazy("accounts:password_changed"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_changed.html"),
+        name="password_changed",
+    ),
+    path("register/", views.register, name="register"),
+    path("me/", views.profile, name="profile"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<dbid:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("users/", views.user_list, name="users"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<dbid:pk>/", views.user_detail, name="user_detail"),
+    path("users/<dbid:pk>/active/", views.user_set_active, name="user_set_active"),
+    path("users/<dbid:pk>/password/", views.user_reset_password, name="user_reset_password"),
+    path("pending/", views.pending_list, name="pending"),
+    path("pending/<dbid:pk>/", views.pending_decide, name="pending_decide"),
+]

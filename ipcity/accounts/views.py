@@ -1,0 +1,212 @@
+"""Login, self-registration, API tokens, and user management for administrators.
+Views parse input, call a service, render the result (STYLE rule 1)."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ipcity.core.permissions import role_required
+
+from . import selectors, services
+from .choices import Role
+from .filters import UserFilter
+from .forms import (
+    ApiTokenForm,
+    PasswordResetForm,
+    RegistrationForm,
+    UserCreateForm,
+    UserEditForm,
+    add_service_errors,
+)
+from .models import ApiToken, User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("portal:home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_register(
+                username=data["username"],
+                password=data["password"],
+                email=data["email"],
+                display_name=data["display_name"],
+                uscc=data["uscc"],
+                entity_name=data["entity_name"],
+                entity_kind=data["entity_kind"],
+                district=data["district"],
+                contact_phone=data["contact_phone"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"name": "entity_name", "kind": "entity_kind"})
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if user.is_entity_pending:
+                messages.info(
+                    request,
+                    _(
+                        "Your account has been created. The entity is already registered: the plan office "
+                        "will confirm that you belong to it before you can act for it."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your account and your entity have been registered."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/profile.html", {"profile": request.user})
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ApiTokenForm(request.POST or None)
+    raw_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, raw_token = services.api_token_create(
+                actor=user, user=user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "raw_token": raw_token, "tokens": user.api_tokens.order_by("-created_at")},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token has been revoked."))
+    return redirect("accounts:tokens")
+
+
+# --- administrators: user management -----------------------------------------------------------
+
+
+@role_required(Role.ADMIN)
+def user_list(request: HttpRequest) -> HttpResponse:
+    filterset = UserFilter(request.GET or None, queryset=selectors.user_list(user=request.user))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"filter": filterset, "page": page})
+
+
+@role_required(Role.ADMIN)
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("User %(name)s created.") % {"name": user.username})
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
+
+
+@role_required(Role.ADMIN)
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(selectors.user_list(user=request.user), pk=pk)
+    edit_form = UserEditForm(
+        request.POST or None,
+        initial={
+            "display_name": target.display_name,
+            "email": target.email,
+            "role": target.role,
+            "department": target.department_id,
+            "entity": target.entity_id,
+        },
+    )
+    if request.method == "POST" and edit_form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=target, **edit_form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(edit_form, exc)
+        else:
+            messages.success(request, _("The user has been updated."))
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"target": target, "form": edit_form, "password_form": PasswordResetForm()},
+    )
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(selectors.user_list(user=request.user), pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(actor=request.user, user=target, active=active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The user has been activated.") if active else _("The user has been deactivated.")
+        )
+    return redirect("accounts:user_detail", pk=target.pk)
+
+
+@role_required(Role.ADMIN)
+def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(selectors.user_list(user=request.user), pk=pk)
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_reset_password(
+                actor=request.user, user=target, password=form.cleaned_data["password"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The password has been reset. Hand it to the user in person."))
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(request, "accounts/user_password.html", {"target": target, "form": form})
+
+
+# --- plan office: confirm self-registered applicants ---------------------------------------------
+
+
+@role_required(Role.PLAN_OFFICE)
+def pending_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "accounts/pending_list.html", {"pending": selectors.pending_applicants(user=request.user)}
+    )
+
+
+@role_required(Role.PLAN_OFFICE)
+@require_POST
+def pending_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(selectors.pending_applicants(user=request.user), pk=pk)
+    if request.POST.get("decision") == "confirm":
+        services.user_confirm_entity(actor=request.user, user=target)
+        messages.success(request, _("The applicant now belongs to the entity."))
+    else:
+        services.user_reject_entity(actor=request.user, user=target)
+        messages.success(request, _("The request was refused and the account deactivated."))
+    return redirect("accounts:pending")

@@ -1,0 +1,42 @@
+"""API authentication: the browser session (with CSRF) or a personal bearer token; and role checks."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from ipcity.accounts.models import ApiToken
+
+        row = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
+        if row is None or not row.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+class SessionAuth(APIKeyCookie):
+    """Django's session cookie; unsafe methods also need the CSRF token (ninja checks it)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.user.is_authenticated:
+            return request.user
+        return None
+
+
+API_AUTH = [TokenAuth(), SessionAuth(csrf=True)]
+
+
+def require_role(request: HttpRequest, *roles: str) -> Any:
+    """Raise 403 unless the authenticated user has one of `roles`; return the user."""
+    user = request.user
+    if not (user.is_authenticated and user.is_active and getattr(user, "role", "") in roles):
+        raise HttpError(403, "This action is not allowed for your role. / 您的角色无权执行此操作。")
+    return user

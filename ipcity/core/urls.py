@@ -1,0 +1,13 @@
+from django.urls import path
+
+import ipcity.orgs.converters  # noqa: F401 - registers <dbid:…>
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.audit_list, name="audit_list"),
+    path("verify/", views.audit_verify, name="audit_verify"),
+    path("export.csv", views.audit_export, name="audit_export"),
+    path("<dbid:seq>/", views.audit_detail, name="audit_detail"),
+]

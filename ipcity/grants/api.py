@@ -1,0 +1,601 @@
+"""/api/grants: calls, applications, review actions, announcements, objections, payments, ledger.
+
+Same permissions as the pages: every read goes through a selector that takes the user, every write
+through a service. Refusals come back as 403 (role / relation) or 409 (state, limits) with a machine
+`code` and a human `detail`; bad fields as 422 in the shape of config/api.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from pydantic import field_validator
+
+from ipcity.core.api_auth import API_AUTH
+from ipcity.core.money import InvalidMoney, parse_money
+from ipcity.orgs.models import Department
+
+from . import engine, selectors, services
+from .filters import ApplicationFilter, CallFilter
+from .models import Application, Attachment, Call, Objection
+from .services import NotAllowed, Refused
+
+router = Router(tags=["grants"])
+
+
+# -- schemas -------------------------------------------------------------------------------------
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class TextIn(Schema):
+    """A body whose texts (also inside facts and lists) may not hold a NUL character: PostgreSQL refuses
+    it in text and jsonb columns (a 500), and the pages' forms refuse it too."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("must not contain NUL (\\x00) characters / 不能包含空字符")
+        return value
+
+
+class CallIn(TextIn):
+    title: str
+    title_en: str = ""
+    year: int
+    schemes: list[str]
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    budget: str
+    reviewing_departments: list[str]  # department codes
+    required_attachments: list[dict[str, str]] = []
+    rules_zh: str = ""
+    rules_en: str = ""
+    budget_line: str = ""
+    announcement_days: int = 5
+
+
+class ApplicationIn(TextIn):
+    call: int
+    scheme_id: str
+    subject_ref: str
+    entitlement_date: dt.date
+    facts: dict[str, Any] = {}
+    title: str = ""
+
+
+class ApplicationPatch(TextIn):
+    subject_ref: str | None = None
+    entitlement_date: dt.date | None = None
+    facts: dict[str, Any] | None = None
+    title: str | None = None
+
+
+class ActionIn(TextIn):
+    message: str = ""
+    reason: str = ""
+    answer: str = ""
+    amount: str | None = None
+    starts_on: dt.date | None = None
+
+
+class PaymentIn(TextIn):
+    paid_on: dt.date
+    amount: str
+    voucher: str
+
+
+class ObjectionIn(TextIn):
+    name: str
+    contact: str
+    text: str
+
+
+class ResolveIn(TextIn):
+    uphold: bool
+    resolution: str
+
+
+class PreviewIn(TextIn):
+    scheme_id: str
+    entitlement_date: dt.date
+    facts: dict[str, Any] = {}
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _money(value: Any, field: str) -> Decimal:
+    try:
+        return parse_money(value)
+    except InvalidMoney as exc:
+        raise _field_error(
+            field, _("Enter an amount in yuan with at most 2 decimal places."), exc.code
+        ) from None
+
+
+class _FieldError(Exception):
+    def __init__(self, detail: list[dict[str, str]]) -> None:
+        self.detail = detail
+
+
+def _field_error(field: str, message: str, code: str = "invalid") -> _FieldError:
+    return _FieldError([{"field": field, "message": message, "type": code}])
+
+
+def _run(fn: Callable[[], Any], render: Callable[[Any], Any], status: int = 200) -> HttpResponse:
+    try:
+        result = fn()
+    except _FieldError as exc:
+        return JsonResponse({"detail": exc.detail, "code": "invalid"}, status=422)
+    except NotAllowed as exc:
+        return JsonResponse({"detail": exc.message, "code": exc.code}, status=403)
+    except Refused as exc:
+        if exc.field_errors:
+            detail = [
+                {"field": f, "message": m, "type": exc.reason_code}
+                for f, ms in exc.field_errors.items()
+                for m in ms
+            ]
+            return JsonResponse({"detail": detail, "code": exc.reason_code, "reason": exc.reason}, status=422)
+        return JsonResponse({"detail": exc.reason, "code": exc.reason_code}, status=409)
+    return JsonResponse(render(result), status=status, safe=False)
+
+
+def _d(value: Decimal | None) -> str | None:
+    return None if value is None else format(Decimal(value).quantize(Decimal("0.01")), "f")
+
+
+def call_out(call: Call) -> dict[str, Any]:
+    return {
+        "id": call.pk,
+        "title": call.title,
+        "title_en": call.title_en,
+        "year": call.year,
+        "schemes": [
+            {"id": s, "title_zh": engine.scheme_title(s), "title_en": engine.scheme_title(s, "en")}
+            for s in call.schemes
+        ],
+        "opens_at": call.opens_at.isoformat(),
+        "closes_at": call.closes_at.isoformat(),
+        "status": call.status,
+        "rules_zh": call.rules_zh,
+        "rules_en": call.rules_en,
+        "required_attachments": call.required_attachments,
+        "reviewing_departments": [d.name for d in call.reviewing_departments.all()],
+        "budget": _d(call.budget),
+        "committed": _d(call.committed),
+        "paid": _d(call.paid_total),
+        "remaining": _d(call.remaining),
+        "budget_line": call.budget_line,
+        "budget_confirmed": call.budget_confirmed_at is not None,
+        "announcement_days": call.announcement_days,
+        "is_demo": call.is_demo,
+    }
+
+
+def application_out(app: Application, *, full: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": app.pk,
+        "call": app.call_id,
+        "entity": {"id": app.entity_id, "name": app.entity.name, "uscc": app.entity.uscc},
+        "scheme_id": app.scheme_id,
+        "subject_ref": app.subject_ref,
+        "title": app.title,
+        "entitlement_date": app.entitlement_date.isoformat(),
+        "status": app.status,
+        "status_display": str(app.get_status_display()),
+        "computed_amount": _d(app.computed_amount),
+        "proposed_amount": _d(app.proposed_amount),
+        "approved_amount": _d(app.approved_amount),
+        "paused": app.paused,
+        "announced_from": app.announced_from.isoformat() if app.announced_from else None,
+        "announced_until": app.announced_until.isoformat() if app.announced_until else None,
+        "submitted_at": app.submitted_at.isoformat() if app.submitted_at else None,
+        "is_demo": app.is_demo,
+    }
+    if full:
+        data.update(
+            {
+                "facts": app.facts,
+                "computation": app.computed_trace,
+                "change_request": app.change_request,
+                "change_answer": app.change_answer,
+                "reduction_reason": app.reduction_reason,
+                "decision_reason": app.decision_reason,
+                "content_reviewer": str(app.content_reviewer) if app.content_reviewer else None,
+                "amount_confirmed_by": str(app.amount_confirmed_by) if app.amount_confirmed_by else None,
+                "attachments": [
+                    {"id": a.pk, "code": a.code, "name": a.original_name} for a in app.attachments.all()
+                ],
+                "objections": [
+                    {"id": o.pk, "status": o.status, "text": o.text, "resolution": o.resolution}
+                    for o in app.objections.all()
+                ],
+                "payment": (
+                    {
+                        "paid_on": app.payment.paid_on.isoformat(),
+                        "amount": _d(app.payment.amount),
+                        "voucher": app.payment.voucher,
+                    }
+                    if hasattr(app, "payment")
+                    else None
+                ),
+            }
+        )
+    return data
+
+
+def public_award_out(app: Application) -> dict[str, Any]:
+    return {
+        "id": app.pk,
+        "entity": app.entity.name,
+        "district": app.entity.district.name if app.entity.district else None,
+        "scheme_id": app.scheme_id,
+        "scheme_title_zh": engine.scheme_title(app.scheme_id),
+        "scheme_title_en": engine.scheme_title(app.scheme_id, "en"),
+        "amount": _d(app.approved_amount),
+        "status": app.status,
+        "announced_from": app.announced_from.isoformat() if app.announced_from else None,
+        "announced_until": app.announced_until.isoformat() if app.announced_until else None,
+        "paused": app.paused,
+        "is_demo": app.is_demo,
+    }
+
+
+def _page(qs: Any, limit: int, offset: int) -> tuple[int, list[Any]]:
+    limit = max(1, min(limit, 200))
+    offset = max(0, offset)
+    total = qs.count()
+    if offset >= total:  # also keeps an offset beyond a 64-bit integer away from the database (a 500)
+        return total, []
+    return total, list(qs[offset : offset + limit])
+
+
+# -- calls ---------------------------------------------------------------------------------------
+
+
+@router.get("/calls", auth=None, summary="Calls for applications (public: published ones)")
+def list_calls(request: HttpRequest, status: str = "", year: int | None = None) -> HttpResponse:
+    params = {k: v for k, v in {"status": status, "year": year}.items() if v not in ("", None)}
+    qs = CallFilter(params, queryset=selectors.call_list(user=request.user)).qs
+    return JsonResponse({"items": [call_out(c) for c in qs]})
+
+
+@router.get("/calls/{call_id}", auth=None, summary="One call")
+def get_call(request: HttpRequest, call_id: int) -> HttpResponse:
+    return JsonResponse(call_out(selectors.call_get(user=request.user, pk=call_id)))
+
+
+@router.post("/calls", auth=API_AUTH, summary="Open a call (plan office)")
+def create_call(request: HttpRequest, payload: CallIn) -> HttpResponse:
+    def do() -> Call:
+        budget = _money(payload.budget, "budget")
+        depts = list(Department.objects.filter(code__in=payload.reviewing_departments))
+        if len(depts) != len(set(payload.reviewing_departments)):
+            raise _field_error("reviewing_departments", _("Unknown department code."))
+        return services.call_create(
+            actor=request.user,
+            budget=budget,
+            reviewing_departments=depts,
+            **payload.dict(exclude={"budget", "reviewing_departments"}),
+        )
+
+    return _run(do, call_out, 201)
+
+
+@router.post("/calls/{call_id}/confirm-budget", auth=API_AUTH, summary="Confirm the budget line (finance)")
+def confirm_budget(request: HttpRequest, call_id: int, payload: ActionIn) -> HttpResponse:
+    call = selectors.call_get(user=request.user, pk=call_id)
+    return _run(
+        lambda: services.call_confirm_budget(actor=request.user, call=call, budget_line=payload.reason),
+        call_out,
+    )
+
+
+@router.post("/calls/{call_id}/publish", auth=API_AUTH, summary="Publish a call (plan office)")
+def publish_call(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = selectors.call_get(user=request.user, pk=call_id)
+    return _run(lambda: services.call_publish(actor=request.user, call=call), call_out)
+
+
+@router.post("/calls/{call_id}/close", auth=API_AUTH, summary="Close a call (plan office)")
+def close_call(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = selectors.call_get(user=request.user, pk=call_id)
+    return _run(lambda: services.call_close(actor=request.user, call=call), call_out)
+
+
+@router.post("/calls/{call_id}/announce", auth=API_AUTH, summary="Announce every approved award of a call")
+def announce_call(request: HttpRequest, call_id: int, payload: ActionIn) -> HttpResponse:
+    call = selectors.call_get(user=request.user, pk=call_id)
+    return _run(
+        lambda: services.call_announce_approved(actor=request.user, call=call, starts_on=payload.starts_on),
+        lambda apps: {"announced": [a.pk for a in apps]},
+    )
+
+
+# -- applications --------------------------------------------------------------------------------
+
+
+@router.post("/preview", auth=API_AUTH, summary="Provisional amount with its trace, without saving")
+def preview(request: HttpRequest, payload: PreviewIn) -> HttpResponse:
+    user: Any = request.user
+
+    def do() -> dict[str, Any]:
+        if getattr(user, "role", "") != "applicant":
+            raise NotAllowed(_("This action is not allowed for your role."), code="role")
+        return services.application_preview(
+            entity=user.entity,
+            scheme_id=payload.scheme_id,
+            entitlement_date=payload.entitlement_date,
+            facts=payload.facts,
+            year=payload.entitlement_date.year,
+        )
+
+    return _run(do, lambda r: r)
+
+
+@router.get(
+    "/applications",
+    auth=API_AUTH,
+    summary="Applications the user may see (filters: call, status, scheme_id, year, q)",
+)
+def list_applications(
+    request: HttpRequest,
+    call: int | None = None,
+    status: str = "",
+    scheme_id: str = "",
+    year: int | None = None,
+    q: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> HttpResponse:
+    params = {
+        k: v
+        for k, v in {"call": call, "status": status, "scheme_id": scheme_id, "year": year, "q": q}.items()
+        if v not in ("", None)
+    }
+    filt = ApplicationFilter(params, queryset=selectors.application_list(user=request.user))
+    if not filt.is_valid():
+        return JsonResponse(
+            {
+                "detail": [
+                    {"field": f, "message": str(m[0]), "type": "invalid"} for f, m in filt.errors.items()
+                ]
+            },
+            status=422,
+        )
+    total, rows = _page(filt.qs, limit, offset)
+    return JsonResponse({"count": total, "items": [application_out(a) for a in rows]})
+
+
+@router.get("/queue", auth=API_AUTH, summary="What waits for the user's action")
+def queue(request: HttpRequest, limit: int = 50, offset: int = 0) -> HttpResponse:
+    total, rows = _page(selectors.review_queue(user=request.user), limit, offset)
+    return JsonResponse({"count": total, "items": [application_out(a) for a in rows]})
+
+
+@router.get("/applications/{app_id}", auth=API_AUTH, summary="One application with its computation")
+def get_application(request: HttpRequest, app_id: int) -> HttpResponse:
+    return JsonResponse(application_out(selectors.application_get(user=request.user, pk=app_id), full=True))
+
+
+@router.post("/applications", auth=API_AUTH, summary="Create a draft (applicant)")
+def create_application(request: HttpRequest, payload: ApplicationIn) -> HttpResponse:
+    call = selectors.call_get(user=request.user, pk=payload.call)
+    return _run(
+        lambda: services.application_create(actor=request.user, call=call, **payload.dict(exclude={"call"})),
+        lambda a: application_out(a, full=True),
+        201,
+    )
+
+
+@router.patch("/applications/{app_id}", auth=API_AUTH, summary="Edit a draft or answer changes (applicant)")
+def update_application(request: HttpRequest, app_id: int, payload: ApplicationPatch) -> HttpResponse:
+    app = selectors.application_get(user=request.user, pk=app_id)
+    return _run(
+        lambda: services.application_update(
+            actor=request.user, application=app, **payload.dict(exclude_unset=True)
+        ),
+        lambda a: application_out(a, full=True),
+    )
+
+
+@router.post(
+    "/applications/{app_id}/attachments",
+    auth=API_AUTH,
+    summary="Upload an attachment (PDF, PNG, JPEG, XLSX, DOCX)",
+)
+def upload_attachment(
+    request: HttpRequest, app_id: int, code: Form[str], file: File[UploadedFile]
+) -> HttpResponse:
+    app = selectors.application_get(user=request.user, pk=app_id)
+    return _run(
+        lambda: services.attachment_add(actor=request.user, application=app, code=code, upload=file),
+        lambda a: {"id": a.pk, "code": a.code, "name": a.original_name},
+        201,
+    )
+
+
+@router.get("/attachments/{attachment_id}", auth=API_AUTH, summary="Download an attachment")
+def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise HttpError(404, "Not found.")
+    selectors.application_get(user=request.user, pk=attachment.application_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+ACTIONS: dict[str, Callable[[Any, Application, ActionIn], Any]] = {
+    "submit": lambda u, a, p: services.application_submit(actor=u, application=a),
+    "withdraw": lambda u, a, p: services.application_withdraw(actor=u, application=a, reason=p.reason),
+    "start-review": lambda u, a, p: services.application_start_review(actor=u, application=a),
+    "request-changes": lambda u, a, p: services.application_request_changes(
+        actor=u, application=a, message=p.message
+    ),
+    "resubmit": lambda u, a, p: services.application_resubmit(actor=u, application=a, answer=p.answer),
+    "approve-content": lambda u, a, p: services.application_approve_content(
+        actor=u, application=a, amount=_money(p.amount, "amount") if p.amount else None, reason=p.reason
+    ),
+    "approve": lambda u, a, p: services.application_approve(
+        actor=u, application=a, amount=_money(p.amount, "amount") if p.amount else None, reason=p.reason
+    ),
+    "announce": lambda u, a, p: services.application_announce(actor=u, application=a, starts_on=p.starts_on),
+    "reject": lambda u, a, p: services.application_reject(actor=u, application=a, reason=p.reason),
+}
+
+
+@router.post(
+    "/applications/{app_id}/conflict", auth=API_AUTH, summary="Declare a conflict of interest (reviewer)"
+)
+def declare_conflict(request: HttpRequest, app_id: int, payload: ActionIn) -> HttpResponse:
+    app = selectors.application_get(user=request.user, pk=app_id)
+    return _run(
+        lambda: services.conflict_declare(actor=request.user, application=app, reason=payload.reason),
+        lambda c: {"id": c.pk, "application": app.pk, "excluded": True},
+        201,
+    )
+
+
+@router.post("/applications/{app_id}/payment", auth=API_AUTH, summary="Record the payment (finance)")
+def record_payment(request: HttpRequest, app_id: int, payload: PaymentIn) -> HttpResponse:
+    app = selectors.application_get(user=request.user, pk=app_id)
+    return _run(
+        lambda: services.payment_record(
+            actor=request.user,
+            application=app,
+            paid_on=payload.paid_on,
+            amount=_money(payload.amount, "amount"),
+            voucher=payload.voucher,
+        ),
+        lambda p: {
+            "id": p.pk,
+            "application": app.pk,
+            "paid_on": p.paid_on.isoformat(),
+            "amount": _d(p.amount),
+            "voucher": p.voucher,
+        },
+        201,
+    )
+
+
+@router.post(
+    "/applications/{app_id}/{action}",
+    auth=API_AUTH,
+    summary="Workflow action: submit, withdraw, start-review, request-changes, resubmit, approve-content, approve, announce, reject",
+)
+def act(request: HttpRequest, app_id: int, action: str, payload: ActionIn) -> HttpResponse:
+    if action not in ACTIONS:
+        raise HttpError(404, "Unknown action.")
+    app = selectors.application_get(user=request.user, pk=app_id)
+    return _run(lambda: ACTIONS[action](request.user, app, payload), lambda a: application_out(a, full=True))
+
+
+# -- public: announcements, objections, totals ---------------------------------------------------
+
+
+@router.get("/announcements", auth=None, summary="Announced and paid awards (public)")
+def announcements(request: HttpRequest, limit: int = 50, offset: int = 0) -> HttpResponse:
+    total, rows = _page(selectors.public_awards(), limit, offset)
+    return JsonResponse({"count": total, "items": [public_award_out(a) for a in rows]})
+
+
+@router.get("/totals", auth=None, summary="Totals per scheme and per district (public)")
+def totals(request: HttpRequest) -> HttpResponse:
+    data = selectors.public_totals()
+    for rows in data.values():
+        for row in rows:
+            row["amount"] = _d(row["amount"])
+    return JsonResponse(data)
+
+
+@router.post("/announcements/{app_id}/objections", auth=None, summary="Lodge an objection (anyone)")
+def lodge_objection(request: HttpRequest, app_id: int, payload: ObjectionIn) -> HttpResponse:
+    app = selectors.public_award_get(pk=app_id)
+    return _run(
+        lambda: services.objection_lodge(
+            actor=request.user, application=app, name=payload.name, contact=payload.contact, text=payload.text
+        ),
+        lambda o: {"id": o.pk, "application": app.pk, "status": o.status},
+        201,
+    )
+
+
+@router.post(
+    "/objections/{objection_id}/resolve", auth=API_AUTH, summary="Resolve an objection (plan office)"
+)
+def resolve_objection(request: HttpRequest, objection_id: int, payload: ResolveIn) -> HttpResponse:
+    objection = Objection.objects.filter(pk=objection_id).first()
+    if objection is None or objection.application not in selectors.application_list(user=request.user):
+        raise HttpError(404, "Not found.")
+    return _run(
+        lambda: services.objection_resolve(
+            actor=request.user, objection=objection, uphold=payload.uphold, resolution=payload.resolution
+        ),
+        lambda o: {
+            "id": o.pk,
+            "status": o.status,
+            "application_status": Application.objects.get(pk=o.application_id).status,
+        },
+    )
+
+
+# -- ledger and budget ---------------------------------------------------------------------------
+
+
+@router.get("/ledger", auth=API_AUTH, summary="Award ledger per entity, scheme and year")
+def ledger(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    qs = selectors.ledger_list(user=request.user)
+    if year:
+        qs = qs.filter(year=year)
+    return JsonResponse(
+        {
+            "items": [
+                {
+                    "entity": e.entity.name,
+                    "scheme_id": e.scheme_id,
+                    "year": e.year,
+                    "granted": _d(e.granted),
+                    "awards": e.awards,
+                    "paid": _d(e.paid),
+                }
+                for e in qs[:1000]
+            ]
+        }
+    )
+
+
+@router.get("/budget", auth=API_AUTH, summary="Budget use per call (plan office, finance, auditor)")
+def budget(request: HttpRequest) -> HttpResponse:
+    rows = selectors.budget_use(user=request.user)
+    if not rows and getattr(request.user, "role", "") not in ("plan_office", "finance", "auditor"):
+        raise HttpError(403, "This action is not allowed for your role. / 您的角色无权执行此操作。")
+    return JsonResponse(
+        {
+            "items": [
+                {
+                    "call": r["call"].pk,
+                    "title": r["call"].title,
+                    **{k: _d(r[k]) for k in ("budget", "committed", "paid", "remaining")},
+                }
+                for r in rows
+            ]
+        }
+    )

@@ -1,0 +1,111 @@
+"""Statuses of calls, applications and objections, and the one table of allowed transitions (STYLE rule 3).
+
+An application moves:
+
+    draft → submitted → under_review ⇄ changes_requested
+          under_review → content_approved (reviewing department) → approved (finance; amount fixed)
+          approved → announced (公示) → paid (finance)
+    draft/submitted → withdrawn (applicant, before review)
+    under_review/content_approved/approved/announced → rejected (with a reason)
+
+Who may make each move is in `TRANSITIONS[action].roles`; object-level rules (own entity, reviewing
+department, conflict of interest, separation of duties, hard limits) are enforced by the services.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CallStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    CONTENT_APPROVED = "content_approved", _("Content approved, awaiting amount confirmation")
+    APPROVED = "approved", _("Approved")
+    ANNOUNCED = "announced", _("Announced")
+    PAID = "paid", _("Paid")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Submit")
+    WITHDRAW = "withdraw", _("Withdraw")
+    START_REVIEW = "start_review", _("Start review")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+    RESUBMIT = "resubmit", _("Answer the change request")
+    APPROVE_CONTENT = "approve_content", _("Approve content")
+    APPROVE = "approve", _("Confirm amount and approve")
+    ANNOUNCE = "announce", _("Announce")
+    PAY = "pay", _("Record payment")
+    REJECT = "reject", _("Reject")
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DISMISSED = "dismissed", _("Dismissed (award stands)")
+    UPHELD = "upheld", _("Upheld (award revoked)")
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+
+
+S = ApplicationStatus
+
+TRANSITIONS: dict[str, Transition] = {
+    Action.SUBMIT: Transition(frozenset({S.DRAFT}), S.SUBMITTED, frozenset({"applicant"})),
+    Action.WITHDRAW: Transition(frozenset({S.DRAFT, S.SUBMITTED}), S.WITHDRAWN, frozenset({"applicant"})),
+    Action.START_REVIEW: Transition(
+        frozenset({S.SUBMITTED}), S.UNDER_REVIEW, frozenset({"department", "plan_office"})
+    ),
+    Action.REQUEST_CHANGES: Transition(
+        frozenset({S.UNDER_REVIEW}), S.CHANGES_REQUESTED, frozenset({"department", "plan_office"})
+    ),
+    Action.RESUBMIT: Transition(frozenset({S.CHANGES_REQUESTED}), S.UNDER_REVIEW, frozenset({"applicant"})),
+    Action.APPROVE_CONTENT: Transition(
+        frozenset({S.UNDER_REVIEW}), S.CONTENT_APPROVED, frozenset({"department", "plan_office"})
+    ),
+    Action.APPROVE: Transition(frozenset({S.CONTENT_APPROVED}), S.APPROVED, frozenset({"finance"})),
+    Action.ANNOUNCE: Transition(frozenset({S.APPROVED}), S.ANNOUNCED, frozenset({"plan_office"})),
+    Action.PAY: Transition(frozenset({S.ANNOUNCED}), S.PAID, frozenset({"finance"})),
+    Action.REJECT: Transition(
+        frozenset({S.UNDER_REVIEW, S.CONTENT_APPROVED, S.APPROVED, S.ANNOUNCED}),
+        S.REJECTED,
+        frozenset({"department", "plan_office", "finance"}),
+    ),
+}
+
+# Applications that still hold their (entity, scheme, subject) — the duplicate rule applies among these.
+LIVE_STATUSES = frozenset(
+    {
+        S.DRAFT,
+        S.SUBMITTED,
+        S.UNDER_REVIEW,
+        S.CHANGES_REQUESTED,
+        S.CONTENT_APPROVED,
+        S.APPROVED,
+        S.ANNOUNCED,
+        S.PAID,
+    }
+)
+# Applications whose amount is committed against the budget, the quota and the entity's annual cap.
+AWARDED_STATUSES = frozenset({S.APPROVED, S.ANNOUNCED, S.PAID})
+# The applicant may edit facts and attachments only here.
+EDITABLE_STATUSES = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
+# Review actions (excluded by a conflict-of-interest declaration).
+REVIEW_ACTIONS = frozenset(
+    {Action.START_REVIEW, Action.REQUEST_CHANGES, Action.APPROVE_CONTENT, Action.APPROVE, Action.REJECT}
+)

@@ -1,0 +1,1015 @@
+"""Every write of the grants workflow (STYLE rule 1). Each service checks the actor's role and the
+transition table (choices.TRANSITIONS), refuses anything else with a coded reason, and writes its
+audit record in the same transaction.
+
+Hard limits (STYLE rule 8) are checked and written at approval under row locks taken in one fixed
+order — application → call → scheme-year counter → entity ledger — so concurrent approvals serialise
+on the rows they share and can never overspend a budget, a quota or an annual cap (docs/adr/0400).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ipcity.core.audit import audit_record, snapshot
+from ipcity.core.money import round_fen
+from ipcity.core.uploads import EVIDENCE_KINDS, check_upload
+from ipcity.protection.selectors import credit_blocked
+
+from . import engine
+from .choices import (
+    AWARDED_STATUSES,
+    LIVE_STATUSES,
+    TRANSITIONS,
+    Action,
+    ApplicationStatus,
+    CallStatus,
+    ObjectionStatus,
+)
+from .models import (
+    Application,
+    Attachment,
+    Call,
+    ConflictDeclaration,
+    LedgerEntry,
+    Objection,
+    Payment,
+    SchemeYear,
+)
+
+S = ApplicationStatus
+
+
+class NotAllowed(PermissionDenied):
+    """The actor's role or relation to the object does not allow this (HTTP 403)."""
+
+    def __init__(self, message: str, code: str = "not_allowed") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class Refused(ValidationError):
+    """The action is allowed in principle but refused now, with a coded reason (HTTP 409/422).
+
+    `field_errors` holds per-field messages for form and API validation errors."""
+
+    def __init__(self, code: str, message: str, field_errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message, code=code)
+        self.reason_code = code
+        self.reason = message
+        self.field_errors = field_errors or {}
+
+
+# ---------------------------------------------------------------------------------------------------
+# helpers
+
+
+def _clean(obj: Any, **kwargs: Any) -> None:
+    """full_clean, with model validation errors turned into a Refused carrying per-field messages."""
+    try:
+        obj.full_clean(**kwargs)
+    except Refused:
+        raise
+    except ValidationError as exc:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        raise Refused("invalid", " ".join(m for ms in fields.values() for m in ms), fields) from None
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _require_role(actor: Any, *roles: str) -> None:
+    if not (actor is not None and getattr(actor, "is_active", False) and getattr(actor, "role", "") in roles):
+        raise NotAllowed(_("This action is not allowed for your role."), code="role")
+
+
+def _check_transition(application: Application, action: str, actor: Any) -> str:
+    transition = TRANSITIONS[action]
+    if getattr(actor, "role", "") not in transition.roles:
+        raise NotAllowed(_("This action is not allowed for your role."), code="role")
+    if application.status not in transition.sources:
+        raise Refused(
+            "wrong_status",
+            _("This cannot be done while the application is “%(status)s”.")
+            % {"status": application.get_status_display()},
+        )
+    return transition.target
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("call", "entity").get(pk=application.pk)
+
+
+def _notify(application_id: int, event: str) -> None:
+    from .tasks import notify_application
+
+    transaction.on_commit(lambda: notify_application.delay(application_id, event))
+
+
+def _is_conflicted(application: Application, actor: Any) -> bool:
+    return ConflictDeclaration.objects.filter(application=application, reviewer=actor).exists()
+
+
+def _check_reviewer(application: Application, actor: Any) -> None:
+    """Content review belongs to a user of one of the call's reviewing departments, not conflicted."""
+    if _is_conflicted(application, actor):
+        raise NotAllowed(
+            _("You declared a conflict of interest with this application and are excluded from it."),
+            code="conflict_of_interest",
+        )
+    if actor.role in ("department", "plan_office"):
+        if not application.call.reviewing_departments.filter(pk=actor.department_id).exists():
+            raise NotAllowed(
+                _("Only the call's reviewing departments review this application."), code="not_reviewer"
+            )
+
+
+def _check_applicant(application: Application, actor: Any) -> None:
+    if actor.role != "applicant" or actor.entity_id != application.entity_id:
+        raise NotAllowed(_("Only your own entity's applications can be changed."), code="not_owner")
+
+
+def ledger_facts(*, entity: Any, scheme_id: str, year: int) -> tuple[Decimal, int]:
+    """(granted to this entity under this scheme this year, awards under this scheme this year)."""
+    entry = LedgerEntry.objects.filter(entity=entity, scheme_id=scheme_id, year=year).first()
+    counter = SchemeYear.objects.filter(scheme_id=scheme_id, year=year).first()
+    return (entry.granted if entry else Decimal("0.00"), counter.awards if counter else 0)
+
+
+def _compute(
+    application: Application, *, strict: bool, known: tuple[Decimal, int, bool] | None = None
+) -> Any:
+    """Run the engine; store the amount and trace. With strict, bad facts are refused per field.
+
+    `known` = (granted, awards, blocked) when the caller already holds the locked ledger rows."""
+    fact_error, unknown_scheme = engine.engine_errors()
+    if known is None:
+        granted, awards = ledger_facts(
+            entity=application.entity, scheme_id=application.scheme_id, year=application.call.year
+        )
+        blocked = credit_blocked(entity=application.entity, on=_today())
+    else:
+        granted, awards, blocked = known
+    try:
+        result = engine.calculate(
+            application.scheme_id,
+            on=application.entitlement_date,
+            facts=application.facts,
+            credit_blocked=blocked,
+            granted_this_year=granted,
+            awards_this_year=awards,
+        )
+    except unknown_scheme:
+        raise Refused("unknown_scheme", _("This scheme does not exist.")) from None
+    except fact_error as exc:
+        if strict:
+            errors: dict[str, list[str]] = {}
+            lang_en = (translation_language() or "zh").startswith("en")
+            for err in engine.fact_errors(exc):
+                errors.setdefault(str(err["field"]), []).append(
+                    err["message_en"] if lang_en else err["message_zh"]
+                )
+            raise Refused("invalid_facts", _("Some facts are missing or invalid."), errors) from None
+        application.computed_amount = None
+        application.computed_trace = {"errors": engine.fact_errors(exc)}
+        return None
+    application.computed_amount = round_fen(Decimal(result.amount))
+    application.computed_trace = result.to_dict()
+    return result
+
+
+def translation_language() -> str | None:
+    from django.utils.translation import get_language
+
+    return get_language()
+
+
+def _check_duplicate(application: Application) -> None:
+    clash = (
+        Application.objects.filter(
+            entity_id=application.entity_id,
+            scheme_id=application.scheme_id,
+            subject_ref=application.subject_ref,
+            status__in=LIVE_STATUSES,
+        )
+        .exclude(pk=application.pk)
+        .first()
+    )
+    if clash is not None:
+        raise Refused(
+            "duplicate",
+            _(
+                "Your entity already has a live application (#%(id)s) for this scheme and the same "
+                "%(subject)s. Withdraw it or wait for its decision."
+            )
+            % {"id": clash.pk, "subject": application.subject_ref},
+            {"subject_ref": [_("Already used by live application #%(id)s.") % {"id": clash.pk}]},
+        )
+
+
+def _save_application(application: Application) -> None:
+    _check_duplicate(application)
+    _clean(application, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:  # the partial unique index caught a concurrent duplicate
+        raise Refused(
+            "duplicate", _("Your entity already has a live application for this scheme and this subject.")
+        ) from None
+
+
+def _locked_counters(application: Application) -> tuple[Call, SchemeYear, LedgerEntry]:
+    """Lock, in the fixed order call → scheme-year → ledger, the rows an award changes."""
+    call = Call.objects.select_for_update().get(pk=application.call_id)
+    key: dict[str, Any] = {"scheme_id": application.scheme_id, "year": call.year}
+    SchemeYear.objects.get_or_create(**key)
+    counter = SchemeYear.objects.select_for_update().get(**key)
+    LedgerEntry.objects.get_or_create(entity_id=application.entity_id, **key)
+    entry = LedgerEntry.objects.select_for_update().get(entity_id=application.entity_id, **key)
+    return call, counter, entry
+
+
+def application_preview(
+    *, entity: Any, scheme_id: str, entitlement_date: dt.date, facts: dict[str, Any], year: int
+) -> dict[str, Any]:
+    """The provisional amount and its trace for facts not yet saved (writes nothing)."""
+    if engine.scheme(scheme_id) is None:
+        raise Refused(
+            "unknown_scheme",
+            _("This scheme does not exist."),
+            {"scheme_id": [_("This scheme does not exist.")]},
+        )
+    from .models import Call as _Call
+
+    probe = Application(
+        call=_Call(year=year),
+        entity=entity,
+        scheme_id=scheme_id,
+        entitlement_date=entitlement_date,
+        facts=facts,
+    )
+    result = _compute(probe, strict=True)
+    return dict(
+        probe.computed_trace, amount=format(probe.computed_amount, "f") if result is not None else None
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# calls
+
+
+@transaction.atomic
+def call_create(
+    *,
+    actor: Any,
+    title: str,
+    year: int,
+    schemes: list[str],
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    budget: Decimal,
+    reviewing_departments: list[Any],
+    required_attachments: list[dict[str, str]] | None = None,
+    rules_zh: str = "",
+    rules_en: str = "",
+    title_en: str = "",
+    budget_line: str = "",
+    announcement_days: int = 5,
+    is_demo: bool = False,
+) -> Call:
+    _require_role(actor, "plan_office")
+    unknown = [s for s in schemes if engine.scheme(s) is None]
+    if unknown:
+        raise Refused(
+            "unknown_scheme",
+            _("Unknown scheme: %(ids)s.") % {"ids": ", ".join(unknown)},
+            {"schemes": [_("Unknown scheme: %(ids)s.") % {"ids": ", ".join(unknown)}]},
+        )
+    if not reviewing_departments:
+        raise Refused(
+            "no_reviewers",
+            _("Name at least one reviewing department."),
+            {"reviewing_departments": [_("Name at least one reviewing department.")]},
+        )
+    call = Call(
+        title=title,
+        title_en=title_en,
+        year=year,
+        schemes=list(schemes),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        budget=budget,
+        budget_line=budget_line,
+        required_attachments=required_attachments or [],
+        rules_zh=rules_zh,
+        rules_en=rules_en,
+        announcement_days=announcement_days,
+        created_by=actor,
+        is_demo=is_demo,
+    )
+    _clean(call)
+    call.save()
+    call.reviewing_departments.set(reviewing_departments)
+    audit_record(actor=actor, action="call.create", obj=call, after=snapshot(call))
+    return call
+
+
+@transaction.atomic
+def call_confirm_budget(*, actor: Any, call: Call, budget_line: str = "") -> Call:
+    """Finance confirms the budget line that funds the call (required before publishing)."""
+    _require_role(actor, "finance")
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    before = snapshot(call)
+    call.budget_confirmed_by = actor
+    call.budget_confirmed_at = timezone.now()
+    if budget_line:
+        call.budget_line = budget_line
+    _clean(call)
+    call.save()
+    audit_record(actor=actor, action="call.confirm_budget", obj=call, before=before, after=snapshot(call))
+    return call
+
+
+@transaction.atomic
+def call_publish(*, actor: Any, call: Call) -> Call:
+    _require_role(actor, "plan_office")
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status != CallStatus.DRAFT:
+        raise Refused("wrong_status", _("Only a draft call can be published."))
+    if call.budget_confirmed_at is None:
+        raise Refused("budget_not_confirmed", _("The finance bureau has not confirmed the budget line yet."))
+    before = snapshot(call)
+    call.status = CallStatus.PUBLISHED
+    call.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action="call.publish", obj=call, before=before, after=snapshot(call))
+    return call
+
+
+@transaction.atomic
+def call_close(*, actor: Any, call: Call) -> Call:
+    _require_role(actor, "plan_office")
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status != CallStatus.PUBLISHED:
+        raise Refused("wrong_status", _("Only a published call can be closed."))
+    before = snapshot(call)
+    call.status = CallStatus.CLOSED
+    call.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action="call.close", obj=call, before=before, after=snapshot(call))
+    return call
+
+
+# ---------------------------------------------------------------------------------------------------
+# applying
+
+
+def _check_call_open(call: Call) -> None:
+    if not call.is_open(timezone.now()):
+        raise Refused("call_not_open", _("This call is not open for applications."))
+
+
+@transaction.atomic
+def application_create(
+    *,
+    actor: Any,
+    call: Call,
+    scheme_id: str,
+    subject_ref: str,
+    entitlement_date: dt.date,
+    facts: dict[str, Any],
+    title: str = "",
+    is_demo: bool = False,
+) -> Application:
+    """A draft application of the actor's entity. The provisional amount is computed if facts allow."""
+    _require_role(actor, "applicant")
+    if actor.entity_id is None:
+        raise NotAllowed(
+            _("The plan office has not yet confirmed that you belong to your entity."), code="entity_pending"
+        )
+    _check_call_open(call)
+    if scheme_id not in call.schemes:
+        raise Refused(
+            "scheme_not_in_call",
+            _("This call does not include that scheme."),
+            {"scheme_id": [_("This call does not include that scheme.")]},
+        )
+    application = Application(
+        call=call,
+        entity=actor.entity,
+        scheme_id=scheme_id,
+        subject_ref=subject_ref.strip(),
+        entitlement_date=entitlement_date,
+        facts=facts,
+        title=title,
+        created_by=actor,
+        is_demo=is_demo,
+    )
+    _compute(application, strict=False)
+    _save_application(application)
+    audit_record(actor=actor, action="application.create", obj=application, after=snapshot(application))
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *,
+    actor: Any,
+    application: Application,
+    facts: dict[str, Any] | None = None,
+    subject_ref: str | None = None,
+    entitlement_date: dt.date | None = None,
+    title: str | None = None,
+) -> Application:
+    application = _lock(application)
+    _check_applicant(application, actor)
+    if not application.is_editable:
+        raise Refused(
+            "not_editable", _("The application can only be changed as a draft or when changes are requested.")
+        )
+    before = snapshot(application)
+    if facts is not None:
+        application.facts = facts
+    if subject_ref is not None:
+        application.subject_ref = subject_ref.strip()
+    if entitlement_date is not None:
+        application.entitlement_date = entitlement_date
+    if title is not None:
+        application.title = title
+    _compute(application, strict=False)
+    _save_application(application)
+    audit_record(
+        actor=actor, action="application.update", obj=application, before=before, after=snapshot(application)
+    )
+    return application
+
+
+@transaction.atomic
+def attachment_add(*, actor: Any, application: Application, code: str, upload: UploadedFile) -> Attachment:
+    application = _lock(application)
+    _check_applicant(application, actor)
+    if not application.is_editable:
+        raise Refused(
+            "not_editable", _("Attachments can only be added to a draft or when changes are requested.")
+        )
+    codes = {a["code"] for a in application.call.attachment_items} | {"other"}
+    if code not in codes:
+        raise Refused(
+            "attachment_kind", _("Unknown attachment kind."), {"code": [_("Unknown attachment kind.")]}
+        )
+    try:
+        check_upload(upload, EVIDENCE_KINDS)
+    except ValidationError as exc:
+        raise Refused("upload", "; ".join(exc.messages), {"file": list(exc.messages)}) from None
+    attachment = Attachment(
+        application=application,
+        code=code,
+        file=upload,
+        original_name=(upload.name or "")[:200],
+        uploaded_by=actor,
+    )
+    attachment.save()
+    audit_record(actor=actor, action="attachment.add", obj=attachment, after=snapshot(attachment))
+    return attachment
+
+
+def _check_attachments(application: Application) -> None:
+    present = set(application.attachments.values_list("code", flat=True))
+    missing = [a for a in application.call.attachment_items if a["code"] not in present]
+    if missing:
+        en = (translation_language() or "zh").startswith("en")
+        names = ", ".join(a.get("label_en" if en else "label_zh") or a["code"] for a in missing)
+        raise Refused(
+            "attachments_missing",
+            _("Required attachments are missing: %(names)s.") % {"names": names},
+            {"attachments": [_("Required attachments are missing: %(names)s.") % {"names": names}]},
+        )
+
+
+def _reasons_text(result: Any) -> str:
+    """The engine's reasons in words (the user's language), not as codes such as `quota_exhausted`."""
+    en = (translation_language() or "zh").startswith("en")
+    messages = result.to_dict()["reason_messages"]
+    return ("; " if en else "；").join(m["message_en"] if en else m["message_zh"] for m in messages)
+
+
+def _check_eligible(application: Application, result: Any) -> None:
+    if result is not None and not result.eligible:
+        raise Refused(
+            "not_eligible",
+            _("The incentive engine finds the application not eligible: %(reasons)s.")
+            % {"reasons": _reasons_text(result)},
+        )
+
+
+@transaction.atomic
+def application_submit(*, actor: Any, application: Application) -> Application:
+    application = _lock(application)
+    target = _check_transition(application, Action.SUBMIT, actor)
+    _check_applicant(application, actor)
+    _check_call_open(application.call)
+    _check_attachments(application)
+    before = snapshot(application)
+    result = _compute(application, strict=True)
+    _check_eligible(application, result)
+    application.status = target
+    application.submitted_at = timezone.now()
+    _save_application(application)
+    audit_record(
+        actor=actor, action="application.submit", obj=application, before=before, after=snapshot(application)
+    )
+    _notify(application.pk, "submitted")
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, actor: Any, application: Application, reason: str = "") -> Application:
+    application = _lock(application)
+    target = _check_transition(application, Action.WITHDRAW, actor)
+    _check_applicant(application, actor)
+    before = snapshot(application)
+    application.status = target
+    application.decision_reason = reason
+    application.save()
+    audit_record(
+        actor=actor,
+        action="application.withdraw",
+        obj=application,
+        before=before,
+        after=snapshot(application),
+    )
+    return application
+
+
+@transaction.atomic
+def application_resubmit(*, actor: Any, application: Application, answer: str) -> Application:
+    """The applicant answers a change request; the application returns to review."""
+    application = _lock(application)
+    target = _check_transition(application, Action.RESUBMIT, actor)
+    _check_applicant(application, actor)
+    if not answer.strip():
+        raise Refused(
+            "answer_required", _("Answer the change request."), {"answer": [_("This field is required.")]}
+        )
+    _check_attachments(application)
+    before = snapshot(application)
+    result = _compute(application, strict=True)
+    _check_eligible(application, result)
+    application.status = target
+    application.change_answer = answer.strip()
+    _save_application(application)
+    audit_record(
+        actor=actor,
+        action="application.resubmit",
+        obj=application,
+        before=before,
+        after=snapshot(application),
+    )
+    _notify(application.pk, "resubmitted")
+    return application
+
+
+# ---------------------------------------------------------------------------------------------------
+# review
+
+
+@transaction.atomic
+def conflict_declare(*, actor: Any, application: Application, reason: str) -> ConflictDeclaration:
+    """A reviewer declares a conflict of interest and is excluded from the application from then on."""
+    _require_role(actor, "department", "plan_office", "finance")
+    if not reason.strip():
+        raise Refused(
+            "reason_required", _("Say what the conflict is."), {"reason": [_("This field is required.")]}
+        )
+    application = _lock(application)
+    declaration, created = ConflictDeclaration.objects.get_or_create(
+        application=application, reviewer=actor, defaults={"reason": reason.strip()}
+    )
+    if created:
+        audit_record(
+            actor=actor, action="application.declare_conflict", obj=declaration, after=snapshot(declaration)
+        )
+    return declaration
+
+
+@transaction.atomic
+def application_start_review(*, actor: Any, application: Application) -> Application:
+    application = _lock(application)
+    target = _check_transition(application, Action.START_REVIEW, actor)
+    _check_reviewer(application, actor)
+    before = snapshot(application)
+    application.status = target
+    application.save()
+    audit_record(
+        actor=actor,
+        action="application.start_review",
+        obj=application,
+        before=before,
+        after=snapshot(application),
+    )
+    return application
+
+
+@transaction.atomic
+def application_request_changes(*, actor: Any, application: Application, message: str) -> Application:
+    application = _lock(application)
+    target = _check_transition(application, Action.REQUEST_CHANGES, actor)
+    _check_reviewer(application, actor)
+    if not message.strip():
+        raise Refused(
+            "reason_required", _("Say what must change."), {"message": [_("This field is required.")]}
+        )
+    before = snapshot(application)
+    application.status = target
+    application.change_request = message.strip()
+    application.save()
+    audit_record(
+        actor=actor,
+        action="application.request_changes",
+        obj=application,
+        before=before,
+        after=snapshot(application),
+    )
+    _notify(application.pk, "changes_requested")
+    return application
+
+
+def _check_lowering(amount: Decimal | None, ceiling: Decimal, reason: str, *, what: str) -> Decimal:
+    if amount is None:
+        return round_fen(ceiling)
+    amount = round_fen(Decimal(amount))
+    if amount <= 0:
+        raise Refused(
+            "amount_not_positive",
+            _("The amount must be positive."),
+            {"amount": [_("The amount must be positive.")]},
+        )
+    if amount > ceiling:
+        message = _("The amount cannot be raised above the %(what)s of %(ceiling)s yuan.") % {
+            "what": what,
+            "ceiling": ceiling,
+        }
+        raise Refused("amount_raised", message, {"amount": [message]})
+    if amount < ceiling and not reason.strip():
+        message = _("Give a reason for lowering the amount.")
+        raise Refused("reason_required", message, {"reason": [message]})
+    return amount
+
+
+@transaction.atomic
+def application_approve_content(
+    *, actor: Any, application: Application, amount: Decimal | None = None, reason: str = ""
+) -> Application:
+    """The reviewing department approves the content and proposes an amount no higher than the engine's."""
+    application = _lock(application)
+    target = _check_transition(application, Action.APPROVE_CONTENT, actor)
+    _check_reviewer(application, actor)
+    before = snapshot(application)
+    result = _compute(application, strict=True)
+    _check_eligible(application, result)
+    ceiling = application.computed_amount or Decimal("0.00")
+    proposed = _check_lowering(amount, ceiling, reason, what=_("computed amount"))
+    application.status = target
+    application.proposed_amount = proposed
+    application.reduction_reason = reason.strip() if proposed < ceiling else ""
+    application.content_reviewer = actor
+    application.content_reviewed_at = timezone.now()
+    application.save()
+    audit_record(
+        actor=actor,
+        action="application.approve_content",
+        obj=application,
+        before=before,
+        after=snapshot(application),
+    )
+    return application
+
+
+@transaction.atomic
+def application_approve(
+    *, actor: Any, application: Application, amount: Decimal | None = None, reason: str = ""
+) -> Application:
+    """Finance confirms the amount and approves: the hard limits are checked and written here, locked."""
+    application = _lock(application)
+    target = _check_transition(application, Action.APPROVE, actor)
+    if _is_conflicted(application, actor):
+        raise NotAllowed(
+            _("You declared a conflict of interest with this application and are excluded from it."),
+            code="conflict_of_interest",
+        )
+    if application.content_reviewer_id == actor.pk:
+        raise NotAllowed(
+            _("The content reviewer cannot also confirm the amount (separation of duties)."),
+            code="separation_of_duties",
+        )
+    ceiling = application.proposed_amount or Decimal("0.00")
+    approved = _check_lowering(amount, ceiling, reason, what=_("amount proposed by the reviewers"))
+    before = snapshot(application)
+
+    call, counter, entry = _locked_counters(application)
+    today = _today()
+    if credit_blocked(entity=application.entity, on=today):
+        raise Refused(
+            "credit_punishment",
+            _("%(entity)s is under credit punishment (see the credit register) and cannot be approved.")
+            % {"entity": application.entity.name},
+        )
+    quota = engine.yearly_quota(application.scheme_id, application.entitlement_date)
+    if quota is not None and counter.awards >= quota:
+        raise Refused(
+            "quota_exhausted",
+            _("The yearly quota of %(quota)s awards for this scheme in %(year)s is used up.")
+            % {"quota": quota, "year": call.year},
+        )
+    cap = engine.annual_cap(application.scheme_id, application.entitlement_date)
+    if cap is not None and entry.granted + approved > cap:
+        raise Refused(
+            "annual_cap_reached",
+            _(
+                "This would exceed the entity's annual cap of %(cap)s yuan for this scheme: %(granted)s yuan "
+                "already granted in %(year)s, %(left)s yuan left."
+            )
+            % {
+                "cap": cap,
+                "granted": entry.granted,
+                "year": call.year,
+                "left": max(cap - entry.granted, Decimal(0)),
+            },
+        )
+    if call.committed + approved > call.budget:
+        raise Refused(
+            "budget_exhausted",
+            _("The call's budget cannot cover this award: %(left)s yuan left, %(amount)s yuan needed.")
+            % {"left": call.budget - call.committed, "amount": approved},
+        )
+    # The engine, given the platform's current ledger, must still allow at least this amount.
+    result = _compute(application, strict=True, known=(entry.granted, counter.awards, False))
+    if result is not None and not result.eligible:
+        raise Refused(
+            (result.reasons or ["not_eligible"])[0],
+            _("The incentive engine finds the application not eligible: %(reasons)s.")
+            % {"reasons": _reasons_text(result)},
+        )
+    if application.computed_amount is not None and approved > application.computed_amount:
+        raise Refused(
+            "amount_raised",
+            _("The amount is above what the engine allows now (%(amount)s yuan).")
+            % {"amount": application.computed_amount},
+        )
+    # Conditional UPDATE: a second guard that holds even if a caller forgot the lock.
+    updated = Call.objects.filter(pk=call.pk, committed__lte=F("budget") - approved).update(
+        committed=F("committed") + approved
+    )
+    if updated != 1:
+        raise Refused("budget_exhausted", _("The call's budget cannot cover this award."))
+    SchemeYear.objects.filter(pk=counter.pk).update(awards=F("awards") + 1, granted=F("granted") + approved)
+    LedgerEntry.objects.filter(pk=entry.pk).update(awards=F("awards") + 1, granted=F("granted") + approved)
+
+    application.status = target
+    application.approved_amount = approved
+    if approved < ceiling:
+        application.decision_reason = reason.strip()
+    application.amount_confirmed_by = actor
+    application.approved_at = timezone.now()
+    application.save()
+    audit_record(
+        actor=actor, action="application.approve", obj=application, before=before, after=snapshot(application)
+    )
+    _notify(application.pk, "approved")
+    return application
+
+
+def _release(application: Application) -> None:
+    """Give back what an award had committed (before payment only)."""
+    amount = application.approved_amount or Decimal("0.00")
+    call, counter, entry = _locked_counters(application)
+    Call.objects.filter(pk=call.pk).update(committed=F("committed") - amount)
+    SchemeYear.objects.filter(pk=counter.pk).update(awards=F("awards") - 1, granted=F("granted") - amount)
+    LedgerEntry.objects.filter(pk=entry.pk).update(awards=F("awards") - 1, granted=F("granted") - amount)
+
+
+@transaction.atomic
+def application_reject(*, actor: Any, application: Application, reason: str) -> Application:
+    """Reject with a reason: reviewers during review, finance before approval, the plan office after."""
+    application = _lock(application)
+    target = _check_transition(application, Action.REJECT, actor)
+    if not reason.strip():
+        raise Refused(
+            "reason_required",
+            _("Give the reason for the rejection."),
+            {"reason": [_("This field is required.")]},
+        )
+    status = application.status
+    if status == S.UNDER_REVIEW or (status == S.CONTENT_APPROVED and actor.role != "finance"):
+        if actor.role == "finance":
+            raise NotAllowed(_("Finance decides only after the content review."), code="role")
+        _check_reviewer(application, actor)
+    elif status == S.CONTENT_APPROVED:
+        if _is_conflicted(application, actor):
+            raise NotAllowed(
+                _("You declared a conflict of interest with this application and are excluded from it."),
+                code="conflict_of_interest",
+            )
+    elif actor.role != "plan_office":
+        raise NotAllowed(_("Only the plan office can revoke an approved award."), code="role")
+    before = snapshot(application)
+    if status in AWARDED_STATUSES:
+        _release(application)
+    application.status = target
+    application.decision_reason = reason.strip()
+    application.paused = False
+    application.save()
+    audit_record(
+        actor=actor, action="application.reject", obj=application, before=before, after=snapshot(application)
+    )
+    _notify(application.pk, "rejected")
+    return application
+
+
+# ---------------------------------------------------------------------------------------------------
+# announcement, objections, payment
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The last day of a period of `days` working days (Mon–Fri) starting on `start` (or the next
+    working day). Public holidays are not modelled (docs/adr/0402)."""
+    day = start
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    counted = 1
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return day
+
+
+@transaction.atomic
+def application_announce(
+    *, actor: Any, application: Application, starts_on: dt.date | None = None
+) -> Application:
+    application = _lock(application)
+    target = _check_transition(application, Action.ANNOUNCE, actor)
+    before = snapshot(application)
+    start = starts_on or _today()
+    application.status = target
+    application.announced_from = start
+    application.announced_until = add_working_days(start, application.call.announcement_days)
+    application.save()
+    audit_record(
+        actor=actor,
+        action="application.announce",
+        obj=application,
+        before=before,
+        after=snapshot(application),
+    )
+    _notify(application.pk, "announced")
+    return application
+
+
+def call_announce_approved(*, actor: Any, call: Call, starts_on: dt.date | None = None) -> list[Application]:
+    """Announce every approved award of a call at once (one transaction each)."""
+    _require_role(actor, "plan_office")
+    ids = list(Application.objects.filter(call=call, status=S.APPROVED).values_list("pk", flat=True))
+    return [
+        application_announce(actor=actor, application=Application(pk=pk), starts_on=starts_on) for pk in ids
+    ]
+
+
+@transaction.atomic
+def objection_lodge(*, actor: Any, application: Application, name: str, contact: str, text: str) -> Objection:
+    """Anyone (signed in or not) objects to an announced award during its period: the award pauses."""
+    application = _lock(application)
+    today = _today()
+    if application.status != S.ANNOUNCED or not (
+        application.announced_from
+        and application.announced_from <= today <= (application.announced_until or today)
+    ):
+        raise Refused(
+            "not_in_announcement", _("Objections are accepted only during the announcement period.")
+        )
+    objection = Objection(
+        application=application, name=name.strip(), contact=contact.strip(), text=text.strip()
+    )
+    _clean(objection)
+    objection.save()
+    before = snapshot(application)
+    application.paused = True
+    application.save(update_fields=["paused", "updated_at"])
+    audit_record(
+        actor=actor if getattr(actor, "is_authenticated", False) else "public",
+        action="objection.lodge",
+        obj=objection,
+        before=before,
+        after=snapshot(objection),
+    )
+    _notify(application.pk, "objection")
+    return objection
+
+
+@transaction.atomic
+def objection_resolve(*, actor: Any, objection: Objection, uphold: bool, resolution: str) -> Objection:
+    """The plan office dismisses (the award resumes once no objection is open) or upholds (the award is
+    revoked and its money returns to the budget)."""
+    _require_role(actor, "plan_office")
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.status != ObjectionStatus.OPEN:
+        raise Refused("already_resolved", _("This objection has already been resolved."))
+    if not resolution.strip():
+        raise Refused(
+            "reason_required", _("Explain the resolution."), {"resolution": [_("This field is required.")]}
+        )
+    before = snapshot(objection)
+    objection.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
+    objection.resolution = resolution.strip()
+    objection.resolved_by = actor
+    objection.resolved_at = timezone.now()
+    objection.save()
+    audit_record(
+        actor=actor, action="objection.resolve", obj=objection, before=before, after=snapshot(objection)
+    )
+    application = _lock(objection.application)
+    if uphold:
+        if application.status in (S.APPROVED, S.ANNOUNCED):
+            application_reject(
+                actor=actor,
+                application=application,
+                reason=_("Objection #%(id)s upheld: %(text)s")
+                % {"id": objection.pk, "text": resolution.strip()},
+            )
+    elif not application.objections.filter(status=ObjectionStatus.OPEN).exists():
+        application.paused = False
+        application.save(update_fields=["paused", "updated_at"])
+        _notify(application.pk, "objection_dismissed")
+    return objection
+
+
+@transaction.atomic
+def payment_record(
+    *, actor: Any, application: Application, paid_on: dt.date, amount: Decimal, voucher: str
+) -> Payment:
+    """Finance records the one disbursement of an award after its announcement period ends."""
+    application = _lock(application)
+    target = _check_transition(application, Action.PAY, actor)
+    if _is_conflicted(application, actor):
+        raise NotAllowed(
+            _("You declared a conflict of interest with this application and are excluded from it."),
+            code="conflict_of_interest",
+        )
+    if application.paused:
+        raise Refused(
+            "paused", _("An objection is open: the award is paused until the plan office resolves it.")
+        )
+    if application.announced_until is None or paid_on <= application.announced_until:
+        raise Refused(
+            "announcement_not_over",
+            _("The announcement period runs until %(day)s; pay after it ends.")
+            % {"day": application.announced_until},
+            {"paid_on": [_("Must be after the announcement period.")]},
+        )
+    if paid_on > _today():
+        raise Refused(
+            "future_date",
+            _("The payment date cannot be in the future."),
+            {"paid_on": [_("Cannot be in the future.")]},
+        )
+    amount = round_fen(Decimal(amount))
+    if amount != application.approved_amount:
+        message = _("The payment must be the approved amount of %(amount)s yuan.") % {
+            "amount": application.approved_amount
+        }
+        raise Refused("amount_mismatch", message, {"amount": [message]})
+    if not voucher.strip():
+        raise Refused(
+            "voucher_required", _("Enter the voucher number."), {"voucher": [_("This field is required.")]}
+        )
+    if Payment.objects.filter(voucher=voucher.strip()).exists():
+        message = _("This voucher number is already recorded.")
+        raise Refused("voucher_used", message, {"voucher": [message]})
+    payment = Payment(
+        application=application, paid_on=paid_on, amount=amount, voucher=voucher.strip(), recorded_by=actor
+    )
+    _clean(payment)
+    payment.save()
+    _call, _counter, entry = _locked_counters(application)
+    Call.objects.filter(pk=application.call_id).update(paid_total=F("paid_total") + amount)
+    LedgerEntry.objects.filter(pk=entry.pk).update(paid=F("paid") + amount)
+    before = snapshot(application)
+    application.status = target
+    application.save()
+    audit_record(actor=actor, action="payment.record", obj=payment, after=snapshot(payment))
+    audit_record(
+        actor=actor, action="application.pay", obj=application, before=before, after=snapshot(application)
+    )
+    _notify(application.pk, "paid")
+    return payment

@@ -1,0 +1,29 @@
+"""Read-only views of organisations in the admin site; writes go through ipcity.orgs.services."""
+
+from django.contrib import admin
+
+from .models import Certification, Department, District, Entity
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "code", "order", "is_active")
+    search_fields = ("name", "name_en", "code")
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "kind", "division_code")
+
+
+@admin.register(Entity)
+class EntityAdmin(admin.ModelAdmin):
+    list_display = ("name", "uscc", "kind", "district", "is_demo")
+    list_filter = ("kind", "district", "is_demo")
+    search_fields = ("name", "uscc")
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ("entity", "kind", "level", "year", "source")
+    list_filter = ("kind", "level", "year")

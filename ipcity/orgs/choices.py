@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class DistrictKind(models.TextChoices):
+    DISTRICT = "district", pgettext_lazy("district kind", "District")
+    COUNTY_CITY = "county_city", _("County-level city")
+    MANAGEMENT_COMMITTEE = "management_committee", _("Management committee")
+
+
+class EntityKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    UNIVERSITY = "university", _("University")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    SERVICE_AGENCY = "service_agency", _("IP service agency")
+    BANK = "bank", _("Bank or financial institution")
+    MARKET = "market", _("Market")
+    ECOMMERCE_PLATFORM = "ecommerce_platform", _("E-commerce platform")
+    PARK = "park", _("Park")
+    INDUSTRY_ALLIANCE = "industry_alliance", _("Industry alliance")
+
+
+class CertificationKind(models.TextChoices):
+    ADVANTAGE = "advantage", _("IP advantage enterprise")
+    DEMONSTRATION = "demonstration", _("IP demonstration enterprise")
+    COMPLIANCE = "gbt29490", _("GB/T 29490 IP management compliance")
+
+
+class CertificationLevel(models.TextChoices):
+    MUNICIPAL = "municipal", _("Municipal")
+    PROVINCIAL = "provincial", _("Provincial")
+    NATIONAL = "national", _("National")

@@ -1,0 +1,103 @@
+"""Patent types, legal statuses, awards, criteria and workflows of the patent registry (STYLE rule 3)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PatentType(models.TextChoices):
+    INVENTION = "invention", _("Invention")
+    UTILITY_MODEL = "utility_model", _("Utility model")
+    DESIGN = "design", _("Design")
+
+
+class LegalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending (not granted)")
+    VALID = "valid", _("Valid")
+    LAPSED = "lapsed", _("Lapsed")
+    EXPIRED = "expired", _("Expired")
+    INVALIDATED = "invalidated", _("Invalidated")
+
+
+# Legal status changes a registry update may record (the history is in PatentEvent).
+STATUS_TRANSITIONS: dict[str, set[str]] = {
+    LegalStatus.PENDING: {LegalStatus.VALID, LegalStatus.LAPSED},
+    LegalStatus.VALID: {LegalStatus.LAPSED, LegalStatus.EXPIRED, LegalStatus.INVALIDATED},
+    LegalStatus.LAPSED: {LegalStatus.VALID},  # restoration of rights (权利恢复)
+    LegalStatus.EXPIRED: set(),
+    LegalStatus.INVALIDATED: set(),
+}
+
+
+class Award(models.TextChoices):
+    NONE = "", _("None")
+    CHINA_PATENT_AWARD = "china_patent_award", _("China Patent Award (excellence)")
+    CHINA_PATENT_GOLD = "china_patent_gold", _("China Patent Gold Award")
+    CHINA_PATENT_SILVER = "china_patent_silver", _("China Patent Silver Award")
+    NATIONAL_ST_AWARD = "national_st_award", _("National Science and Technology Award")
+
+
+class Criterion(models.TextChoices):
+    """The five criteria of CNIPA's high-value invention patent definition (reference.md)."""
+
+    SEI = "sei", _("Belongs to a strategic emerging industry")
+    OVERSEAS_FAMILY = "overseas_family", _("Has a family member granted abroad")
+    MAINTAINED = "maintained_over_10_years", _("Maintained for more than 10 years")
+    PLEDGE = "pledge_amount", _("Obtained a high pledge-financing amount")
+    AWARD = "award", _("Won the National S&T Award or a China Patent Award")
+
+
+class EventKind(models.TextChoices):
+    STATUS = "status", _("Legal status change")
+    PLEDGE = "pledge", _("Pledge")
+    LICENCE = "licence", _("Licence")
+    TRANSFER = "transfer", _("Transfer")
+    AWARD = "award", _("Award")
+    FEE = "fee", _("Annual fee")
+
+
+class PatentIntensive(models.TextChoices):
+    """《知识产权（专利）密集型产业统计分类（2019）》 categories."""
+
+    NONE = "", _("None")
+    ICT_MANUFACTURING = "ict_manufacturing", _("ICT manufacturing")
+    ICT_SERVICES = "ict_services", _("ICT services")
+    NEW_EQUIPMENT = "new_equipment", _("New equipment manufacturing")
+    NEW_MATERIALS = "new_materials", _("New materials manufacturing")
+    PHARMA_MEDICAL = "pharma_medical", _("Pharmaceutical and medical industry")
+    ENVIRONMENTAL = "environmental", _("Environmental protection industry")
+    RD_SERVICES = "rd_services", _("R&D, design and technical services")
+
+
+class PopulationBasis(models.TextChoices):
+    RESIDENT = "resident", _("Resident population (常住人口)")
+    REGISTERED = "registered", _("Registered population (户籍人口)")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+IMPORT_TRANSITIONS: dict[str, set[str]] = {
+    ImportStatus.QUEUED: {ImportStatus.RUNNING, ImportStatus.FAILED},
+    ImportStatus.RUNNING: {ImportStatus.DONE, ImportStatus.FAILED},
+    ImportStatus.DONE: set(),
+    ImportStatus.FAILED: set(),
+}
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+PROJECT_TRANSITIONS: dict[str, set[str]] = {
+    ProjectStatus.PLANNED: {ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED},
+    ProjectStatus.IN_PROGRESS: {ProjectStatus.COMPLETED, ProjectStatus.SUSPENDED},
+    ProjectStatus.SUSPENDED: {ProjectStatus.IN_PROGRESS},
+    ProjectStatus.COMPLETED: set(),
+}

@@ -1,0 +1,10 @@
+"""Background jobs of the patent registry. Tasks take ids and are idempotent (STYLE rule 7)."""
+
+from celery import shared_task
+
+
+@shared_task(name="ipcity.patents.tasks.run_import_job")
+def run_import_job(job_id: int) -> str:
+    from .services import import_job_run
+
+    return str(import_job_run(job_id=job_id).status)

@@ -1,0 +1,410 @@
+"""Excel export of progress reports, the import template, and the import.
+
+Import is all-or-nothing (docs/adr/0021-report-import.md): every row is validated first and every bad
+row is reported (row number, column, reason in Chinese and English); if any row is bad nothing is
+written. Good files are written through report_services in one transaction, so the same permission
+and workflow rules apply as on the pages; a refusal there also rolls back every row.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ipcity.core.uploads import OFFICE_ZIP, check_upload
+from ipcity.orgs.models import Department
+
+from . import report_services as svc
+from .choices import TaskStatus
+from .models import Plan, ProgressReport, ReportingPeriod, Task
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_ROWS = 2000
+
+# (key, Chinese header, English header)
+COLUMNS = [
+    ("task", "任务编号", "Task code"),
+    ("department", "责任单位", "Department"),
+    ("period", "报告期", "Period"),
+    ("progress", "任务状态", "Task status"),
+    ("percent", "完成百分比", "Percent complete"),
+    ("narrative", "工作进展", "Progress this period"),
+    ("figures", "完成数据", "Figures achieved"),
+    ("submit", "是否提交", "Submit"),
+]
+COLUMN_LETTER = {key: get_column_letter(i + 1) for i, (key, _zh, _en) in enumerate(COLUMNS)}
+
+STATUS_ALIASES = {
+    "未开始": TaskStatus.NOT_STARTED,
+    "正常推进": TaskStatus.ON_TRACK,
+    "按计划推进": TaskStatus.ON_TRACK,
+    "存在风险": TaskStatus.AT_RISK,
+    "有风险": TaskStatus.AT_RISK,
+    "滞后": TaskStatus.DELAYED,
+    "已完成": TaskStatus.COMPLETED,
+}
+YES = {"是", "提交", "yes", "y", "true", "1"}
+NO = {"否", "", "no", "n", "false", "0", "草稿"}
+
+
+def _status_lookup() -> dict[str, str]:
+    lookup = {k: str(v) for k, v in STATUS_ALIASES.items()}
+    for value, label in TaskStatus.choices:
+        lookup[value] = value
+        for lang in ("zh-hans", "en"):
+            with translation.override(lang):
+                lookup[str(label).lower()] = value
+    return lookup
+
+
+def _both(message: str, **params: Any) -> tuple[str, str]:
+    out = []
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            out.append(_(message) % params if params else _(message))
+    return out[0], out[1]
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str  # letter and header, e.g. "E 完成百分比 / Percent complete"
+    message_zh: str
+    message_en: str
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    reports: list[ProgressReport] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _header(key: str) -> str:
+    _k, zh, en = next(c for c in COLUMNS if c[0] == key)
+    return f"{COLUMN_LETTER[key]} {zh} / {en}"
+
+
+def _style_header(ws: Any) -> None:
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for i in range(1, ws.max_column + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 18
+    ws.freeze_panes = "A2"
+
+
+def _figures_cell(figures: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{f.get('name')}={f.get('value')} {f.get('unit', '')}".rstrip() for f in figures or [])
+
+
+def _parse_figures_cell(text: str) -> list[dict[str, str]]:
+    figures = []
+    for part in text.replace("；", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        name, sep, rest = part.partition("=")
+        value, _s, unit = rest.strip().partition(" ")
+        if not sep or not name.strip():
+            raise ValueError(part)
+        Decimal(value)  # raises InvalidOperation
+        figures.append({"name": name.strip(), "value": value, "unit": unit.strip()})
+    return figures
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_reports(reports: QuerySet[ProgressReport]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "reports"
+    ws.append(
+        [f"{zh} / {en}" for _k, zh, en in COLUMNS]
+        + [
+            "流程状态 / Workflow status",
+            "提交时间 / Submitted at",
+            "逾期 / Late",
+            "审核意见 / Review comment",
+            "公开 / Public",
+        ]
+    )
+    for r in reports.select_related("task", "department", "period"):
+        ws.append(
+            [
+                r.task.code,
+                r.department.name,
+                r.period.code,
+                r.progress,
+                r.percent_complete,
+                r.narrative,
+                _figures_cell(r.figures),
+                "是" if r.submitted_at else "否",
+                r.status,
+                timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M") if r.submitted_at else "",
+                "是" if r.is_late else "否",
+                r.review_comment,
+                "是" if r.is_public else "否",
+            ]
+        )
+    _style_header(ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def import_template(*, user: Any, plan: Plan | None, period: ReportingPeriod | None) -> bytes:
+    """One row per task of the user's department for the period, ready to fill in; plus instructions."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "reports"
+    ws.append([f"{zh} / {en}" for _k, zh, en in COLUMNS])
+    dept_id = svc.user_department_id(user)
+    dept = Department.objects.filter(pk=dept_id).first() if dept_id else None
+    if plan is not None and dept is not None:
+        for task in Task.objects.filter(plan=plan, assignments__department=dept).order_by("order"):
+            ws.append([task.code, dept.name, period.code if period else "", "on_track", 0, "", "", "否"])
+    _style_header(ws)
+    help_ws = wb.create_sheet("说明 instructions")
+    lines = [
+        "填写说明 / How to fill in",
+        "任务编号：分工表中的任务编号，如 1.1.1 / Task code as in the annex, e.g. 1.1.1",
+        "责任单位：本单位名称，与系统一致 / Your department's name as in the system",
+        "报告期：如 2023Q1（季度）、2023M01（月）、2023H1（半年）、2023（年） / Period code",
+        "任务状态：未开始、正常推进、存在风险、滞后、已完成（或 not_started, on_track, at_risk, delayed, completed）",
+        "完成百分比：0–100 的整数 / Whole number 0–100",
+        "工作进展：必填 / Required",
+        "完成数据：名称=数值 单位，多项用分号分隔，如 审结案件=15 件; 培训=200 人次 / name=value unit; …",
+        "是否提交：是 = 提交给牵头单位；否 = 保存为草稿 / 是 submits to the lead unit, 否 keeps a draft",
+        "任何一行有错误时，整个文件都不会导入，并列出每一个错误行。 / If any row is wrong, nothing is imported and every bad row is listed.",
+    ]
+    for line in lines:
+        help_ws.append([line])
+    help_ws.column_dimensions["A"].width = 120
+    if plan is not None:
+        periods_ws = wb.create_sheet("报告期 periods")
+        periods_ws.append(["代码 / code", "名称 / name", "截止日期 / due date"])
+        for p in ReportingPeriod.objects.filter(plan=plan).order_by("start"):
+            periods_ws.append([p.code, p.name, p.due_date.isoformat()])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass
+class _Row:
+    number: int
+    task: Task
+    department: Department
+    period: ReportingPeriod
+    progress: str
+    percent: int
+    narrative: str
+    figures: list[dict[str, str]]
+    submit: bool
+    existing: ProgressReport | None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def import_reports(*, actor: Any, plan: Plan | None, upload: UploadedFile) -> ImportResult:
+    result = ImportResult()
+
+    def bad(line: int, key: str, message: str, /, **params: Any) -> None:
+        zh, en = _both(message, **params)
+        result.errors.append(RowError(line, _header(key) if key else "", zh, en))
+
+    try:
+        check_upload(upload, (OFFICE_ZIP,))
+        wb = load_workbook(upload, read_only=True, data_only=True)
+    except ValidationError as exc:
+        zh, en = _both(gettext_noop("The file is not an Excel workbook (.xlsx) that can be read."))
+        result.errors.append(RowError(0, "", f"{zh} {' '.join(exc.messages)}", en))
+        return result
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a corrupt file
+        zh, en = _both(gettext_noop("The file is not an Excel workbook (.xlsx) that can be read."))
+        result.errors.append(RowError(0, "", zh, en))
+        return result
+    if plan is None:
+        zh, en = _both(gettext_noop("No plan is loaded."))
+        result.errors.append(RowError(0, "", zh, en))
+        return result
+
+    ws = wb.worksheets[0]
+    tasks = {t.code: t for t in Task.objects.filter(plan=plan).prefetch_related("assignments")}
+    periods = {p.code: p for p in ReportingPeriod.objects.filter(plan=plan)}
+    departments = {d.name: d for d in Department.objects.all()}
+    statuses = _status_lookup()
+    parsed: list[_Row] = []
+    seen: dict[tuple[int, int, int], int] = {}
+
+    for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        cells = [_text(v) for v in (list(values) + [None] * len(COLUMNS))[: len(COLUMNS)]]
+        if not any(cells):
+            continue
+        result.rows += 1
+        if result.rows > MAX_ROWS:
+            bad(number, "", gettext_noop("A file may hold at most %(n)s rows."), n=MAX_ROWS)
+            break
+        c = dict(zip([k for k, _zh, _en in COLUMNS], cells, strict=True))
+        before = len(result.errors)
+        task = tasks.get(c["task"])
+        if task is None:
+            bad(number, "task", gettext_noop("Unknown task code “%(value)s”."), value=c["task"])
+        dept = departments.get(c["department"])
+        if dept is None:
+            bad(number, "department", gettext_noop("Unknown department “%(value)s”."), value=c["department"])
+        elif task is not None and not svc.can_report_on(actor, task, dept.pk):
+            bad(
+                number,
+                "department",
+                gettext_noop(
+                    "You cannot report for %(dept)s on task %(task)s (not your department, or not assigned to the task)."
+                ),
+                dept=dept.name,
+                task=task.code,
+            )
+        period = periods.get(c["period"])
+        if period is None:
+            bad(number, "period", gettext_noop("Unknown reporting period “%(value)s”."), value=c["period"])
+        progress = statuses.get(c["progress"].lower()) or statuses.get(c["progress"])
+        if progress is None:
+            bad(number, "progress", gettext_noop("Unknown task status “%(value)s”."), value=c["progress"])
+        percent = -1
+        try:
+            raw_percent = Decimal(c["percent"])
+            # Range first: int() of "Infinity" raises OverflowError and int() of "1e9999999" builds a
+            # ten-million-digit number (minutes of CPU for one cell).
+            if raw_percent.is_finite() and 0 <= raw_percent <= 100 and raw_percent == int(raw_percent):
+                percent = int(raw_percent)
+        except (InvalidOperation, ValueError):
+            percent = -1
+        if not 0 <= percent <= 100:
+            bad(
+                number,
+                "percent",
+                gettext_noop("Percent complete must be a whole number from 0 to 100, not “%(value)s”."),
+                value=c["percent"],
+            )
+        if not c["narrative"]:
+            bad(number, "narrative", gettext_noop("Describe the progress: this column is required."))
+        figures: list[dict[str, str]] = []
+        try:
+            figures = _parse_figures_cell(c["figures"])
+        except (ValueError, InvalidOperation):
+            bad(
+                number,
+                "figures",
+                gettext_noop("Write figures as “name=value unit”, separated by semicolons."),
+            )
+        flag = c["submit"].lower()
+        if flag not in YES and flag not in NO:
+            bad(
+                number,
+                "submit",
+                gettext_noop("Write 是 (submit) or 否 (keep as draft), not “%(value)s”."),
+                value=c["submit"],
+            )
+        if len(result.errors) > before or task is None or dept is None or period is None:
+            continue
+        key = (task.pk, dept.pk, period.pk)
+        if key in seen:
+            bad(
+                number,
+                "task",
+                gettext_noop("The same task, department and period is already in row %(row)s."),
+                row=seen[key],
+            )
+            continue
+        seen[key] = number
+        existing = ProgressReport.objects.filter(task=task, department=dept, period=period).first()
+        if existing is not None and not existing.can_edit():
+            bad(
+                number,
+                "period",
+                gettext_noop(
+                    "The report for this task and period is already %(status)s and cannot be changed."
+                ),
+                status=existing.get_status_display(),
+            )
+            continue
+        parsed.append(
+            _Row(
+                number,
+                task,
+                dept,
+                period,
+                str(progress),
+                percent,
+                c["narrative"],
+                figures,
+                flag in YES,
+                existing,
+            )
+        )
+    if result.errors:
+        return result
+    if not parsed:
+        zh, en = _both(gettext_noop("The file has no report rows."))
+        result.errors.append(RowError(0, "", zh, en))
+        return result
+
+    current = 0
+    try:
+        with transaction.atomic():
+            for row in parsed:
+                current = row.number
+                fields = {
+                    "progress": row.progress,
+                    "percent_complete": row.percent,
+                    "narrative": row.narrative,
+                    "figures": row.figures,
+                }
+                if row.existing is None:
+                    report = svc.report_create(
+                        actor=actor,
+                        task=row.task,
+                        period=row.period,
+                        department_id=row.department.pk,
+                        **fields,
+                    )
+                else:
+                    report = svc.report_update(actor=actor, report=row.existing, **fields)
+                if row.submit:
+                    report = svc.report_submit(actor=actor, report=report)
+                result.reports.append(report)
+    except (ValidationError, PermissionDenied) as exc:
+        result.reports = []
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        zh, en = _both(
+            gettext_noop("This row was refused, so nothing was imported: %(reason)s"), reason=message
+        )
+        result.errors.append(RowError(current, "", zh, en))
+    return result

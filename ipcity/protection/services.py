@@ -1,0 +1,59 @@
+"""Writes to the credit register: only the plan office records or ends a credit punishment."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ipcity.core.audit import audit_record, snapshot
+
+from .models import CreditRecord
+
+
+def _require_plan_office(actor: Any) -> None:
+    if not (actor is not None and getattr(actor, "role", "") == "plan_office" and actor.is_active):
+        raise PermissionDenied(_("Only the plan office manages the credit register."))
+
+
+@transaction.atomic
+def credit_record_create(
+    *,
+    actor: Any,
+    entity: Any,
+    behaviour: str,
+    measure: str,
+    period_start: dt.date,
+    period_end: dt.date | None = None,
+    source_document: str,
+    is_demo: bool = False,
+) -> CreditRecord:
+    _require_plan_office(actor)
+    record = CreditRecord(
+        entity=entity,
+        behaviour=behaviour,
+        measure=measure,
+        period_start=period_start,
+        period_end=period_end,
+        source_document=source_document,
+        created_by=actor,
+        is_demo=is_demo,
+    )
+    record.full_clean()
+    record.save()
+    audit_record(actor=actor, action="credit_record.create", obj=record, after=snapshot(record))
+    return record
+
+
+@transaction.atomic
+def credit_record_end(*, actor: Any, record: CreditRecord, period_end: dt.date) -> CreditRecord:
+    """End a punishment (e.g. credit repair): the record stays, its period closes."""
+    _require_plan_office(actor)
+    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+    before = snapshot(record)
+    record.period_end = period_end
+    record.full_clean()
+    record.save(update_fields=["period_end", "updated_at"])
+    audit_record(actor=actor, action="credit_record.end", obj=record, before=before, after=snapshot(record))
+    return record
