@@ -21,7 +21,7 @@ PUBLIC = [
     ("announcements", "/grants/announcements/"),
 ]
 BY_ROLE = [
-    ("plan_office", "supervision", "/plan/supervision/"),
+    ("plan_office", "supervision-board", "/plan/supervision/"),
     ("dept_justice", "reports", "/plan/reports/"),
     ("plan_office", "grants-plan-office", "/grants/"),
     ("auditor", "audit", "/audit/"),
@@ -47,7 +47,7 @@ def main() -> None:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
         for lang in ("zh-hans", "en"):
-            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
             context.add_cookies([{"name": "django_language", "value": lang, "url": args.base}])
             page = context.new_page()
             for name, path in PUBLIC if lang == "zh-hans" else PUBLIC[:2]:
@@ -55,12 +55,36 @@ def main() -> None:
                 page.screenshot(path=str(OUT / f"{name}-{lang}.png"), full_page=False)
             context.close()
         for username, name, path in BY_ROLE:
-            context = browser.new_context(viewport={"width": 1366, "height": 900})
+            context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
             page = context.new_page()
             login(page, args.base, username)
             page.goto(args.base + path)
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
             context.close()
+        # A department's report form: the first task it must report on (new or in draft).
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        login(page, args.base, "dept_justice")
+        page.goto(args.base + "/plan/reports/")
+        page.locator("a[href*='/reports/new/'], a[href$='/edit/']").first.click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(OUT / "report-form.png"), full_page=False)
+        context.close()
+        # An applicant's application form for the first scheme of the open demo call.
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        login(page, args.base, "applicant_hairun")
+        page.goto(args.base + "/grants/calls/")
+        page.click("a[href^='/grants/calls/'][href$='/']:not([href='/grants/calls/']):not([href$='/new/'])")
+        page.wait_for_load_state("networkidle")
+        apply_link = page.locator("a[href*='/apply/']").first
+        if apply_link.count():
+            apply_link.click()
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(OUT / "grants-apply.png"), full_page=False)
+        else:
+            print("no open scheme to apply for: grants-apply.png not refreshed")
+        context.close()
         browser.close()
     print(f"screenshots written to {OUT}")
 
