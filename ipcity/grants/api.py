@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from pydantic import field_validator
 
 from ipcity.core.api_auth import API_AUTH
 from ipcity.core.money import InvalidMoney, parse_money
@@ -34,29 +33,7 @@ router = Router(tags=["grants"])
 # -- schemas -------------------------------------------------------------------------------------
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
-class TextIn(Schema):
-    """A body whose texts (also inside facts and lists) may not hold a NUL character: PostgreSQL refuses
-    it in text and jsonb columns (a 500), and the pages' forms refuse it too."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if _has_nul(value):
-            raise ValueError("must not contain NUL (\\x00) characters / 不能包含空字符")
-        return value
-
-
-class CallIn(TextIn):
+class CallIn(Schema):
     title: str
     title_en: str = ""
     year: int
@@ -72,7 +49,7 @@ class CallIn(TextIn):
     announcement_days: int = 5
 
 
-class ApplicationIn(TextIn):
+class ApplicationIn(Schema):
     call: int
     scheme_id: str
     subject_ref: str
@@ -81,14 +58,14 @@ class ApplicationIn(TextIn):
     title: str = ""
 
 
-class ApplicationPatch(TextIn):
+class ApplicationPatch(Schema):
     subject_ref: str | None = None
     entitlement_date: dt.date | None = None
     facts: dict[str, Any] | None = None
     title: str | None = None
 
 
-class ActionIn(TextIn):
+class ActionIn(Schema):
     message: str = ""
     reason: str = ""
     answer: str = ""
@@ -96,24 +73,24 @@ class ActionIn(TextIn):
     starts_on: dt.date | None = None
 
 
-class PaymentIn(TextIn):
+class PaymentIn(Schema):
     paid_on: dt.date
     amount: str
     voucher: str
 
 
-class ObjectionIn(TextIn):
+class ObjectionIn(Schema):
     name: str
     contact: str
     text: str
 
 
-class ResolveIn(TextIn):
+class ResolveIn(Schema):
     uphold: bool
     resolution: str
 
 
-class PreviewIn(TextIn):
+class PreviewIn(Schema):
     scheme_id: str
     entitlement_date: dt.date
     facts: dict[str, Any] = {}
