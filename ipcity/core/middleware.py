@@ -1,4 +1,5 @@
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -29,72 +30,99 @@ class RequestIdMiddleware:
         return response
 
 
-NUL = "\x00"
-NUL_MESSAGE = "must not contain NUL (\\x00) characters / 不能包含空字符（\\x00）"
+# C0 control characters other than tab, line feed and carriage return. PostgreSQL cannot store NUL in
+# text or jsonb (a DataError), and Excel files cannot hold any of them (openpyxl refuses the cell), so
+# a name typed with one would break every later export. Nobody types them on purpose.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_MESSAGE = (
+    "must not contain control characters such as NUL (\\x00) / 不能包含控制字符（如空字符 \\x00）"
+)
+
+MALFORMED_MULTIPART_BODY = {
+    "detail": [
+        {
+            "field": "",
+            "message": "Malformed multipart/form-data body. / multipart/form-data 请求体格式错误。",
+            "type": "multipart",
+        }
+    ]
+}
 
 
-def _nul_field(value: Any, path: str) -> str | None:
-    """The dotted path of the first string (or key) holding a NUL character in decoded JSON, else None."""
+def _has_control(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def _json_field_with_control(value: Any, path: str) -> str | None:
+    """The dotted path of the first string (or key) holding a control character in decoded JSON, else None."""
     if isinstance(value, str):
-        return path if NUL in value else None
+        return path if _has_control(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
             here = f"{path}.{key}" if path else str(key)
-            if NUL in str(key):
+            if _has_control(str(key)):
                 return here
-            found = _nul_field(item, here)
+            found = _json_field_with_control(item, here)
             if found is not None:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = _nul_field(item, f"{path}.{index}" if path else str(index))
+            found = _json_field_with_control(item, f"{path}.{index}" if path else str(index))
             if found is not None:
                 return found
     return None
 
 
-def _nul_in_request(request: HttpRequest) -> str | None:
-    """Which part of the request carries a NUL: "path", a query or form field name, a JSON path, or None."""
-    if NUL in request.path:
+def _field_with_control(request: HttpRequest) -> str | None:
+    """Which part of the request carries a control character: "path", a query or form field name, a
+    JSON path ("facts.outcome", "applications.1.scheme"), or None."""
+    if _has_control(request.path):
         return "path"
     for key, values in request.GET.lists():
-        if NUL in key or any(NUL in v for v in values):
+        if _has_control(key) or any(_has_control(v) for v in values):
             return key
-    if request.method in ("POST", "PUT", "PATCH"):
-        content_type = request.content_type or ""
-        if content_type == "application/json" and (b"\\u0000" in request.body or b"\x00" in request.body):
-            try:
-                data = json.loads(request.body)
-            except ValueError:
-                return None  # not JSON: the view answers with its own 400
-            return _nul_field(data, "")
-        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            try:
-                form = request.POST
-            except MultiPartParserError:
-                return None  # the API's handler answers 400
-            for key, values in form.lists():
-                if NUL in key or any(NUL in v for v in values):
-                    return key
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return None
+    content_type = request.content_type or ""
+    if content_type == "application/json":
+        # Raw control characters are not valid JSON (the view answers 400); escaped ones (\u0000 … \u001f,
+        # \b, \f) are decoded first. The byte test only spares the common case a second parse.
+        if not any(escape in request.body for escape in (b"\\u00", b"\\b", b"\\f")):
+            return None
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            return None
+        return _json_field_with_control(data, "")
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, values in request.POST.lists():  # a malformed multipart body raises: see __call__
+            if _has_control(key) or any(_has_control(v) for v in values):
+                return key
     return None
 
 
-class RejectNulMiddleware:
-    """Refuses any request whose path, query, form or JSON text holds a NUL character, before a view runs.
+class RejectControlCharactersMiddleware:
+    """Refuses any request whose path, query, form or JSON text holds a control character (NUL and the
+    other C0 controls except tab and line breaks), before a view runs.
 
-    PostgreSQL cannot store NUL in text or jsonb and raises a DataError: without this, any field a
-    user can type would be a 500 on PostgreSQL (and silently stored on SQLite). The API answers 422 in
-    its usual per-field shape; pages answer 400.
+    The API answers 422 in its usual per-field shape; pages answer 400. Files are not inspected: they
+    are checked by type and size where they are uploaded (ipcity.core.uploads).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        field = _nul_in_request(request)
+        try:
+            field = _field_with_control(request)
+        except MultiPartParserError:
+            # Django marks the body as unparsable, so a view would see an empty form: answer here.
+            if request.path.startswith("/api/"):
+                return JsonResponse(MALFORMED_MULTIPART_BODY, status=400)
+            raise  # Django answers 400 for pages
         if field is None:
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            body = {"detail": [{"field": field, "message": NUL_MESSAGE, "type": "nul_character"}]}
+            body = {"detail": [{"field": field, "message": CONTROL_MESSAGE, "type": "control_character"}]}
             return JsonResponse(body, status=422)
-        raise BadRequest(f"{field}: {NUL_MESSAGE}")
+        raise BadRequest(f"{field}: {CONTROL_MESSAGE}")

@@ -10,6 +10,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from ipcity.core.excel import append_row
+
 from . import engine
 from .choices import AWARDED_STATUSES, ApplicationStatus
 from .models import Application, Call
@@ -35,7 +37,8 @@ def applications_xlsx(call: Call, queryset: QuerySet[Application]) -> HttpRespon
     ws = wb.active
     assert ws is not None
     ws.title = "applications"
-    ws.append(
+    append_row(
+        ws,
         [
             _("No."),
             _("entity"),
@@ -48,10 +51,11 @@ def applications_xlsx(call: Call, queryset: QuerySet[Application]) -> HttpRespon
             _("amount proposed by the reviewer"),
             _("approved amount"),
             _("submitted at"),
-        ]
+        ],
     )
     for app in queryset.select_related("entity", "entity__district").order_by("id").iterator(chunk_size=2000):
-        ws.append(
+        append_row(
+            ws,
             [
                 app.pk,
                 app.entity.name,
@@ -64,7 +68,7 @@ def applications_xlsx(call: Call, queryset: QuerySet[Application]) -> HttpRespon
                 _money(app.proposed_amount),
                 _money(app.approved_amount),
                 app.submitted_at.isoformat() if app.submitted_at else "",
-            ]
+            ],
         )
     for col in "HIJ":
         for cell in ws[col][1:]:
@@ -77,7 +81,8 @@ def awards_xlsx(call: Call, queryset: QuerySet[Application]) -> HttpResponse:
     ws = wb.active
     assert ws is not None
     ws.title = "awards"
-    ws.append(
+    append_row(
+        ws,
         [
             _("No."),
             _("entity"),
@@ -89,12 +94,13 @@ def awards_xlsx(call: Call, queryset: QuerySet[Application]) -> HttpResponse:
             _("announced until"),
             _("payment date"),
             _("voucher number"),
-        ]
+        ],
     )
     rows = queryset.filter(status__in=AWARDED_STATUSES).select_related("entity", "payment").order_by("id")
     for app in rows:
         payment = getattr(app, "payment", None)
-        ws.append(
+        append_row(
+            ws,
             [
                 app.pk,
                 app.entity.name,
@@ -106,7 +112,7 @@ def awards_xlsx(call: Call, queryset: QuerySet[Application]) -> HttpResponse:
                 app.announced_until.isoformat() if app.announced_until else "",
                 payment.paid_on.isoformat() if payment else "",
                 payment.voucher if payment else "",
-            ]
+            ],
         )
     for cell in ws["E"][1:]:
         cell.number_format = "#,##0.00"

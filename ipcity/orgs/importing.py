@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ipcity.core.audit import audit_record
+from ipcity.core.excel import append_row
 from ipcity.core.identifiers import uscc as uscc_id
 
 from .choices import CertificationKind, CertificationLevel, EntityKind
@@ -347,11 +348,11 @@ def template_workbook() -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "entities"
-    sheet.append([f"{zh} / {en}" for _k, zh, en, _r in COLUMNS])
+    append_row(sheet, [f"{zh} / {en}" for _k, zh, en, _r in COLUMNS])
     for i in range(len(COLUMNS)):
         sheet.column_dimensions[chr(ord("A") + i)].width = 24
     help_sheet = workbook.create_sheet("说明 help")
-    help_sheet.append(["列 / column", "必填 / required", "可用值 / accepted values"])
+    append_row(help_sheet, ["列 / column", "必填 / required", "可用值 / accepted values"])
     values: dict[str, str] = {
         "uscc": "18 位，含校验位 / 18 characters incl. check character",
         "kind": "; ".join(f"{v} = {_zh_label(lbl)}" for v, lbl in EntityKind.choices),
@@ -361,7 +362,7 @@ def template_workbook() -> bytes:
         "cert_year": "1990–2100",
     }
     for key, zh, en, required in COLUMNS:
-        help_sheet.append([f"{zh} / {en}", "是 / yes" if required else "", values.get(key, "")])
+        append_row(help_sheet, [f"{zh} / {en}", "是 / yes" if required else "", values.get(key, "")])
     help_sheet.column_dimensions["A"].width = 36
     help_sheet.column_dimensions["C"].width = 100
     buffer = io.BytesIO()

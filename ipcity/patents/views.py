@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ipcity.accounts.choices import Role
+from ipcity.core.excel import append_row
 from ipcity.core.identifiers import patent_number
 from ipcity.core.permissions import role_required, user_has_role
 from ipcity.orgs.models import District
@@ -137,7 +138,7 @@ def _xlsx(qs: Any, title: str, date: dt.date, stem: str, with_criteria: bool = F
     ]
     if with_criteria:
         header.append(_("High-value criteria met on %(date)s") % {"date": date})
-    sheet.append(header)
+    append_row(sheet, header)
     params = current_params()
     for patent in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
         row = [
@@ -155,7 +156,7 @@ def _xlsx(qs: Any, title: str, date: dt.date, stem: str, with_criteria: bool = F
         ]
         if with_criteria:
             row.append(", ".join(evaluate(patent, date, params).met))
-        sheet.append(row)
+        append_row(sheet, row)
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

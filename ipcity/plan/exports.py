@@ -10,6 +10,8 @@ from django.db.models import Count
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from ipcity.core.excel import append_row, cell_value
+
 from .choices import AssignmentRole
 from .models import Plan, Task
 
@@ -34,11 +36,11 @@ def annex_workbook(plan: Plan, tasks: Iterable[Task]) -> bytes:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="center")
     centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    ws.append([TITLE])
+    append_row(ws, [TITLE])
     ws.merge_cells("A1:D1")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = centre
-    ws.append(["重点任务", None, None, "责任部门"])
+    append_row(ws, ["重点任务", None, None, "责任部门"])
     ws.merge_cells("A2:C2")
     for cell in ws[2]:
         cell.font = Font(bold=True)
@@ -65,10 +67,14 @@ def annex_workbook(plan: Plan, tasks: Iterable[Task]) -> bytes:
                 several = measure_sizes.get(measure.pk, 1) > 1
                 text = f"{task.number}.{task.text}" if several else task.text
                 units = "、".join(a.department.name for a in task.assignments.all())
-                ws.cell(row=row, column=1, value=f"{cn_number(programme.number)}、{programme.title}")
-                ws.cell(row=row, column=2, value=f"（{cn_number(measure.number)}）{measure.title}")
-                ws.cell(row=row, column=3, value=text)
-                ws.cell(row=row, column=4, value=units)
+                ws.cell(
+                    row=row, column=1, value=cell_value(f"{cn_number(programme.number)}、{programme.title}")
+                )
+                ws.cell(
+                    row=row, column=2, value=cell_value(f"（{cn_number(measure.number)}）{measure.title}")
+                )
+                ws.cell(row=row, column=3, value=cell_value(text))
+                ws.cell(row=row, column=4, value=cell_value(units))
                 for col in range(1, 5):
                     ws.cell(row=row, column=col).border = border
                     ws.cell(row=row, column=col).alignment = wrap

@@ -24,6 +24,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ipcity.core.excel import append_row
 from ipcity.core.uploads import OFFICE_ZIP, check_upload
 from ipcity.orgs.models import Department
 
@@ -137,7 +138,8 @@ def export_reports(reports: QuerySet[ProgressReport]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "reports"
-    ws.append(
+    append_row(
+        ws,
         [f"{zh} / {en}" for _k, zh, en in COLUMNS]
         + [
             "流程状态 / Workflow status",
@@ -145,10 +147,11 @@ def export_reports(reports: QuerySet[ProgressReport]) -> bytes:
             "逾期 / Late",
             "审核意见 / Review comment",
             "公开 / Public",
-        ]
+        ],
     )
     for r in reports.select_related("task", "department", "period"):
-        ws.append(
+        append_row(
+            ws,
             [
                 r.task.code,
                 r.department.name,
@@ -163,7 +166,7 @@ def export_reports(reports: QuerySet[ProgressReport]) -> bytes:
                 "是" if r.is_late else "否",
                 r.review_comment,
                 "是" if r.is_public else "否",
-            ]
+            ],
         )
     _style_header(ws)
     buf = io.BytesIO()
@@ -176,12 +179,12 @@ def import_template(*, user: Any, plan: Plan | None, period: ReportingPeriod | N
     wb = Workbook()
     ws = wb.active
     ws.title = "reports"
-    ws.append([f"{zh} / {en}" for _k, zh, en in COLUMNS])
+    append_row(ws, [f"{zh} / {en}" for _k, zh, en in COLUMNS])
     dept_id = svc.user_department_id(user)
     dept = Department.objects.filter(pk=dept_id).first() if dept_id else None
     if plan is not None and dept is not None:
         for task in Task.objects.filter(plan=plan, assignments__department=dept).order_by("order"):
-            ws.append([task.code, dept.name, period.code if period else "", "on_track", 0, "", "", "否"])
+            append_row(ws, [task.code, dept.name, period.code if period else "", "on_track", 0, "", "", "否"])
     _style_header(ws)
     help_ws = wb.create_sheet("说明 instructions")
     lines = [
@@ -197,13 +200,13 @@ def import_template(*, user: Any, plan: Plan | None, period: ReportingPeriod | N
         "任何一行有错误时，整个文件都不会导入，并列出每一个错误行。 / If any row is wrong, nothing is imported and every bad row is listed.",
     ]
     for line in lines:
-        help_ws.append([line])
+        append_row(help_ws, [line])
     help_ws.column_dimensions["A"].width = 120
     if plan is not None:
         periods_ws = wb.create_sheet("报告期 periods")
-        periods_ws.append(["代码 / code", "名称 / name", "截止日期 / due date"])
+        append_row(periods_ws, ["代码 / code", "名称 / name", "截止日期 / due date"])
         for p in ReportingPeriod.objects.filter(plan=plan).order_by("start"):
-            periods_ws.append([p.code, p.name, p.due_date.isoformat()])
+            append_row(periods_ws, [p.code, p.name, p.due_date.isoformat()])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

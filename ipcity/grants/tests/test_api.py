@@ -349,7 +349,7 @@ def test_hostile_list_parameters_are_answered_not_500(world: World, http: Any) -
 
 def test_nul_characters_are_a_422_and_change_nothing(world: World, http: Any) -> None:
     """PostgreSQL refuses NUL in text and jsonb (a DataError, a 500): the API refuses it per field
-    (ipcity.core.middleware.RejectNulMiddleware)."""
+    (ipcity.core.middleware.RejectControlCharactersMiddleware)."""
     from ipcity.grants.models import Objection
 
     applicant = http.as_user(world.applicant)
