@@ -108,6 +108,7 @@ def main() -> None:
         "DEBUG": "false",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_CONN_MAX_AGE": "60",  # gunicorn's sync workers reuse connections, as in production
     }
     prepare(env)
     OUT.mkdir(parents=True, exist_ok=True)

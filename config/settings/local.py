@@ -16,3 +16,8 @@ if "EMAIL_BACKEND" not in os.environ:
 # needed outside production); it only needs STATIC_ROOT to exist.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# runserver starts a thread per connection, so persistent database connections are never reused and
+# pile up until PostgreSQL refuses new clients (Django's docs: don't enable them in development).
+if "DATABASE_CONN_MAX_AGE" not in os.environ:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
