@@ -1,5 +1,4 @@
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -8,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
 from .request_context import reset_request_id, set_request_id
+from .text import has_control_characters
 
 
 class RequestIdMiddleware:
@@ -30,10 +30,6 @@ class RequestIdMiddleware:
         return response
 
 
-# C0 control characters other than tab, line feed and carriage return. PostgreSQL cannot store NUL in
-# text or jsonb (a DataError), and Excel files cannot hold any of them (openpyxl refuses the cell), so
-# a name typed with one would break every later export. Nobody types them on purpose.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CONTROL_MESSAGE = (
     "must not contain control characters such as NUL (\\x00) / 不能包含控制字符（如空字符 \\x00）"
 )
@@ -49,18 +45,14 @@ MALFORMED_MULTIPART_BODY = {
 }
 
 
-def _has_control(text: str) -> bool:
-    return CONTROL_CHARACTERS.search(text) is not None
-
-
 def _json_field_with_control(value: Any, path: str) -> str | None:
     """The dotted path of the first string (or key) holding a control character in decoded JSON, else None."""
     if isinstance(value, str):
-        return path if _has_control(value) else None
+        return path if has_control_characters(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
             here = f"{path}.{key}" if path else str(key)
-            if _has_control(str(key)):
+            if has_control_characters(str(key)):
                 return here
             found = _json_field_with_control(item, here)
             if found is not None:
@@ -76,10 +68,10 @@ def _json_field_with_control(value: Any, path: str) -> str | None:
 def _field_with_control(request: HttpRequest) -> str | None:
     """Which part of the request carries a control character: "path", a query or form field name, a
     JSON path ("facts.outcome", "applications.1.scheme"), or None."""
-    if _has_control(request.path):
+    if has_control_characters(request.path):
         return "path"
     for key, values in request.GET.lists():
-        if _has_control(key) or any(_has_control(v) for v in values):
+        if has_control_characters(key) or any(has_control_characters(v) for v in values):
             return key
     if request.method not in ("POST", "PUT", "PATCH"):
         return None
@@ -96,7 +88,7 @@ def _field_with_control(request: HttpRequest) -> str | None:
         return _json_field_with_control(data, "")
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, values in request.POST.lists():  # a malformed multipart body raises: see __call__
-            if _has_control(key) or any(_has_control(v) for v in values):
+            if has_control_characters(key) or any(has_control_characters(v) for v in values):
                 return key
     return None
 

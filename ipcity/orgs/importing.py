@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ipcity.core.audit import audit_record
 from ipcity.core.excel import append_row
 from ipcity.core.identifiers import uscc as uscc_id
+from ipcity.core.text import has_control_characters
 
 from .choices import CertificationKind, CertificationLevel, EntityKind
 from .models import Certification, District, Entity, validate_uscc
@@ -185,6 +186,9 @@ def validate_rows(rows: list[list[Any]]) -> tuple[list[tuple[int, dict[str, str]
         values = {key: _cell(raw[pos]) if pos < len(raw) else "" for key, pos in positions.items()}
         for key, _zh, _en, _req in COLUMNS:
             values.setdefault(key, "")
+        for key, value in values.items():
+            if has_control_characters(value):
+                err(rownum, key, _("Contains a control character (such as NUL); remove it."))
         # USCC
         code = uscc_id.normalise(values["uscc"])
         if not code:

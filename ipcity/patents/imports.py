@@ -28,6 +28,7 @@ from ipcity.core.identifiers import ipc as ipc_id
 from ipcity.core.identifiers import patent_number
 from ipcity.core.identifiers import uscc as uscc_id
 from ipcity.core.money import InvalidMoney, parse_money
+from ipcity.core.text import has_control_characters
 
 from . import analysis
 from .choices import Award, LegalStatus, PatentType
@@ -453,6 +454,9 @@ def parse_row(raw: dict[str, str], headers: dict[str, str], mapping: Mapping, ct
     txt: dict[str, str] = {k: v.strip() if type(v) is str else _text(v) for k, v in src.items()}
     get = txt.get
     values_map = mapping.values
+    if has_control_characters("".join(txt.values())):  # one search per row; then find the field
+        field_name = next(k for k, v in txt.items() if has_control_characters(v))
+        raise RowError(field_name, _("Contains a control character (such as NUL); remove it."))
 
     number_text = get("application_number", "")
     if not number_text:

@@ -84,6 +84,9 @@ def test_mixed_rows_write_nothing_and_list_every_bad_row(orgs: Any) -> None:
         row(good),  # row 6: duplicate of row 2
         row(make_uscc(24)),  # row 7: certification columns incomplete
         row(make_uscc(25), name=""),  # row 8: name missing
+        row(
+            make_uscc(26), name="烟台\x0b乙公司"
+        ),  # row 9: a control character (no Excel export could hold it)
     ]
     rows[5][7:11] = ["advantage", "galactic", "1989", ""]
     result = run(csv_bytes(rows))
@@ -98,6 +101,7 @@ def test_mixed_rows_write_nothing_and_list_every_bad_row(orgs: Any) -> None:
         (7, "Certification year"),
         (7, "Certification source"),
         (8, "Name"),
+        (9, "Name"),
     }
     dup = next(e for e in result.errors if e.row == 6)
     assert "2" in dup.message_en and "2" in dup.message_zh

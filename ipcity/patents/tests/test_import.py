@@ -34,10 +34,12 @@ def test_mixed_file_imports_good_rows_and_reports_each_bad_row(import_rows, tmp_
         row(application_number=make(2020, "1", 9), pledge_amount="lots"),  # row 10
         row(application_number=make(2020, "1", 10), grant_date="2019-01-01"),  # grant before filing (row 11)
         row(application_number=make(2020, "1", 11), title=""),  # row 12
+        row(application_number=make(2020, "1", 13), holders="烟台\x00甲公司"),  # NUL: PostgreSQL's COPY (row 13)
+        row(application_number=make(2020, "1", 14), title="一种\x0b装置"),  # no Excel export could hold it (row 14)
         row(application_number=make(2020, "1", 12)),
     ]
     result = import_rows(rows, name="mixed.csv")
-    assert result.summary() == "imported 2, updated 0, unchanged 0, rejected 10"
+    assert result.summary() == "imported 2, updated 0, unchanged 0, rejected 12"
     assert Patent.objects.count() == 2
     report = read_report(tmp_path / "mixed.errors.csv")
     assert [(r["row"], r["field"]) for r in report] == [
@@ -51,6 +53,8 @@ def test_mixed_file_imports_good_rows_and_reports_each_bad_row(import_rows, tmp_
         ("10", "pledge_amount"),
         ("11", "grant_date"),
         ("12", "title"),
+        ("13", "holders"),
+        ("14", "title"),
     ]
     assert all(r["reason"] for r in report)
 
