@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ipcity.core.audit import audit_record, snapshot
 from ipcity.core.money import round_fen
 from ipcity.core.uploads import EVIDENCE_KINDS, check_upload
+from ipcity.core.workdays import add_working_days
 from ipcity.protection.selectors import credit_blocked
 
 from . import engine
@@ -838,20 +839,6 @@ def application_reject(*, actor: Any, application: Application, reason: str) -> 
 
 # ---------------------------------------------------------------------------------------------------
 # announcement, objections, payment
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The last day of a period of `days` working days (Mon–Fri) starting on `start` (or the next
-    working day). Public holidays are not modelled (docs/adr/0402)."""
-    day = start
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    counted = 1
-    while counted < days:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            counted += 1
-    return day
 
 
 @transaction.atomic

@@ -563,10 +563,13 @@ def test_only_plan_office_manages_credit_register(world: World) -> None:
 
 
 def test_announcement_period_is_working_days() -> None:
+    # 2024-06-10 (Monday) was the Dragon Boat Festival: a public holiday, not a working day.
     friday = dt.date(2024, 6, 7)
-    assert services.add_working_days(friday, 5) == dt.date(2024, 6, 13)  # Fri, Mon–Thu
+    assert services.add_working_days(friday, 5) == dt.date(2024, 6, 14)  # Fri, Tue–Fri
     saturday = dt.date(2024, 6, 8)
-    assert services.add_working_days(saturday, 1) == dt.date(2024, 6, 10)
+    assert services.add_working_days(saturday, 1) == dt.date(2024, 6, 11)
+    plain_friday = dt.date(2024, 5, 24)
+    assert services.add_working_days(plain_friday, 5) == dt.date(2024, 5, 30)  # Fri, Mon–Thu
 
 
 def test_announcement_days_configurable(world: World) -> None:
@@ -575,7 +578,7 @@ def test_announcement_days_configurable(world: World) -> None:
     done = services.application_announce(
         actor=world.plan_office, application=app, starts_on=dt.date(2024, 6, 3)
     )
-    assert done.announced_until == dt.date(2024, 6, 14)
+    assert done.announced_until == dt.date(2024, 6, 17)  # 10 working days; 10 June was a holiday
 
 
 def test_objection_pauses_the_award_until_resolved(world: World) -> None:

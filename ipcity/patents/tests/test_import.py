@@ -34,8 +34,12 @@ def test_mixed_file_imports_good_rows_and_reports_each_bad_row(import_rows, tmp_
         row(application_number=make(2020, "1", 9), pledge_amount="lots"),  # row 10
         row(application_number=make(2020, "1", 10), grant_date="2019-01-01"),  # grant before filing (row 11)
         row(application_number=make(2020, "1", 11), title=""),  # row 12
-        row(application_number=make(2020, "1", 13), holders="烟台\x00甲公司"),  # NUL: PostgreSQL's COPY (row 13)
-        row(application_number=make(2020, "1", 14), title="一种\x0b装置"),  # no Excel export could hold it (row 14)
+        row(
+            application_number=make(2020, "1", 13), holders="烟台\x00甲公司"
+        ),  # NUL: PostgreSQL's COPY (row 13)
+        row(
+            application_number=make(2020, "1", 14), title="一种\x0b装置"
+        ),  # no Excel export could hold it (row 14)
         row(application_number=make(2020, "1", 12)),
     ]
     result = import_rows(rows, name="mixed.csv")
