@@ -1,12 +1,15 @@
 """The action plan as data: plan → programmes → measures → tasks (分工表 rows) with their units,
 indicators with value series, yearly work points, commendations, reporting periods and reports."""
 
+import calendar
+import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ipcity.core.models import TimeStampedModel
@@ -306,6 +309,9 @@ class Commendation(TimeStampedModel):
             raise ValidationError({"person_name": _("Enter the name of the person being commended.")})
 
 
+_PERIOD_CODE = re.compile(r"(?P<year>\d{4})(?:(?P<kind>[QHM])(?P<number>\d{1,2}))?")
+
+
 class ReportingPeriod(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
     code = models.CharField(_("code"), max_length=20, help_text=_("e.g. 2023Q1"))
@@ -321,7 +327,25 @@ class ReportingPeriod(models.Model):
         verbose_name_plural = _("reporting periods")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the page's language: the Chinese name, or English made from the code, whose forms
+        are fixed by report_services.period_specs (2023Q1, 2023M01, 2023H1, 2023)."""
+        if (get_language() or "zh-hans").startswith("zh"):
+            return self.name
+        match = _PERIOD_CODE.fullmatch(self.code)
+        if match is None:
+            return self.name
+        year, kind, number = match.group("year"), match.group("kind"), match.group("number")
+        if kind == "Q":
+            return f"Q{int(number)} {year}"
+        if kind == "H":
+            return f"H{int(number)} {year}"
+        if kind == "M":
+            return f"{calendar.month_name[int(number)]} {year}"
+        return year
 
     def clean(self) -> None:
         if self.start and self.end and self.end < self.start:

@@ -306,7 +306,7 @@ def report_create(
         if ProgressReport.objects.filter(task=task, department_id=department_id, period=period).exists():
             raise IllegalTransition(
                 _("A report on task %(task)s for %(period)s already exists for this department.")
-                % {"task": task.code, "period": period.name},
+                % {"task": task.code, "period": period.label},
                 code="duplicate",
             )
         report = ProgressReport(
