@@ -4,6 +4,7 @@ import zoneinfo
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import OperationalError
 
 from ipcity.plan import report_services as svc
 from ipcity.plan.models import ReportReminder, Task
@@ -184,3 +185,34 @@ def test_reminder_record_is_audited_and_refused_twice(mini: Mini):
         )
     assert ReportReminder.objects.filter(department=mini.justice).count() == 1
     assert AuditEntry.objects.filter(action="report_reminder.reminder").count() == 1
+
+
+def _reminders_at_least(n: int) -> bool:
+    try:
+        return ReportReminder.objects.count() >= n
+    except OperationalError:  # in-memory SQLite (shared cache) locks the table while the worker writes
+        return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_run_on_a_real_celery_worker_over_redis(mini: Mini):
+    """The production path: the task is sent to Redis and a Celery worker (in a thread here) runs it,
+    not the eager shortcut the embedded default and the rest of the suite use."""
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    # The broker is the configured one (CELERY_BROKER_URL, else REDIS_URL: 127.0.0.1:6379 in CI).
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            send_report_reminders.delay("2023-04-06")
+            deadline = time.monotonic() + 60
+            while not _reminders_at_least(3) and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        app.conf.task_always_eager = True
+    assert ReportReminder.objects.count() == 3
+    assert len(mail.outbox) >= 1
