@@ -53,7 +53,7 @@ def _body(kind: str, period: ReportingPeriod, department: Any, tasks: list[Task]
                     "for %(period)s on these tasks."
                 )
             values = {
-                "period": period.name,
+                "period": period.label,  # in the language of this part
                 "due": period.due_date.isoformat(),
                 "department": department.name,
             }

@@ -110,7 +110,7 @@ def test_reminder_before_due_then_overdue_never_twice(mini: Mini):
         u.email for u in mini.justice.users.filter(is_active=True, role="department")
     )
     assert len(justice_mail.to) == 2 and "/plan/reports/?period=2023Q1" in justice_mail.body
-    assert "2023年第一季度" in justice_mail.subject and "Progress reports for" in justice_mail.subject
+    assert "2023年第一季度" in justice_mail.subject and "Progress reports for Q1 2023" in justice_mail.subject
     assert "1.1.1" in justice_mail.body and "3.2.2" not in justice_mail.body
     samr = ReportReminder.objects.get(department=mini.samr)
     assert samr.task_codes == ["3.2.2"]  # 1.1.1 was handed in
