@@ -80,6 +80,10 @@ WRITE_FIELDS = [
     "pledge_date",
     "award",
     "award_date",
+    "licence_date",
+    "licensee",
+    "transfer_date",
+    "transferee",
     "sei_codes",
     "patent_intensive",
     "valid_from",
@@ -566,6 +570,16 @@ def parse_row(raw: dict[str, str], headers: dict[str, str], mapping: Mapping, ct
             % {"value": award},
         )
 
+    licence_date = parse_date(src.get("licence_date"), "licence_date")
+    transfer_date = parse_date(src.get("transfer_date"), "transfer_date")
+    for name, date in (("licence_date", licence_date), ("transfer_date", transfer_date)):
+        if date is not None and date < filing:
+            raise RowError(name, _("The date %(date)s is before the filing date.") % {"date": date})
+    licensee, transferee = get("licensee", ""), get("transferee", "")
+    for name, text in (("licensee", licensee), ("transferee", transferee)):
+        if len(text) > 300:
+            raise RowError(name, _("Longer than %(max)s characters.") % {"max": 300})
+
     district_id = None
     district_text = get("district", "")
     if district_text:
@@ -636,6 +650,10 @@ def parse_row(raw: dict[str, str], headers: dict[str, str], mapping: Mapping, ct
         "pledge_date": facts.pledge_date,
         "award": award,
         "award_date": facts.award_date,
+        "licence_date": licence_date,
+        "licensee": licensee,
+        "transfer_date": transfer_date,
+        "transferee": transferee,
         "sei_codes": facts.sei_codes,
         "patent_intensive": intensive,
         "is_demo": ctx.is_demo,

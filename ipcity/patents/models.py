@@ -104,6 +104,11 @@ class Patent(TimeStampedModel):
     pledge_date = models.DateField(_("pledge registered on"), null=True, blank=True)
     award = models.CharField(_("award"), max_length=30, choices=Award.choices, blank=True)
     award_date = models.DateField(_("award date"), null=True, blank=True)
+    # The latest licence and transfer (assignment) on record; each one imported goes to the history.
+    licence_date = models.DateField(_("licence recorded on"), null=True, blank=True)
+    licensee = models.CharField(_("licensee"), max_length=300, blank=True)
+    transfer_date = models.DateField(_("transfer registered on"), null=True, blank=True)
+    transferee = models.CharField(_("transferee"), max_length=300, blank=True)
     sei_codes = models.CharField(
         _("strategic emerging industries"), max_length=300, blank=True, help_text=_("|1.5|4.2|")
     )

@@ -78,10 +78,15 @@ def write_batch(rows: list[dict[str, Any]]) -> tuple[int, int, int]:
 def _fact_events(
     rows: list[dict[str, Any]], ids: dict[str, int] | None, old_ids: set[int]
 ) -> list[PatentEvent]:
-    """Pledge and award records for the history, once each (same patent, kind, date and amount).
+    """Pledge, award, licence and transfer records for the history, once each (same patent, kind, date,
+    amount, note and counterparty).
     `ids`: application number → patent id when the upsert already knows them; `old_ids`: the
     patents that existed before this batch (only they can have recorded events)."""
-    facts = [r for r in rows if r["pledge_amount"] is not None or r["award"]]
+    facts = [
+        r
+        for r in rows
+        if r["pledge_amount"] is not None or r["award"] or r["licence_date"] or r["transfer_date"]
+    ]
     if not facts:
         return []
     missing = [r["application_number"] for r in facts if ids is None or r["application_number"] not in ids]
@@ -94,9 +99,9 @@ def _fact_events(
     wanted = {ids[r["application_number"]] for r in facts} & old_ids
     seen = (
         set(
-            PatentEvent.objects.filter(patent_id__in=wanted, kind__in=["pledge", "award"]).values_list(
-                "patent_id", "kind", "date", "amount", "note"
-            )
+            PatentEvent.objects.filter(
+                patent_id__in=wanted, kind__in=["pledge", "award", "licence", "transfer"]
+            ).values_list("patent_id", "kind", "date", "amount", "note", "counterparty")
         )
         if wanted
         else set()
@@ -106,13 +111,19 @@ def _fact_events(
         pk = ids[r["application_number"]]
         if (
             r["pledge_amount"] is not None
-            and (pk, "pledge", r["pledge_date"], r["pledge_amount"], "") not in seen
+            and (pk, "pledge", r["pledge_date"], r["pledge_amount"], "", "") not in seen
         ):
             out.append(
                 PatentEvent(patent_id=pk, kind="pledge", date=r["pledge_date"], amount=r["pledge_amount"])
             )
-        if r["award"] and (pk, "award", r["award_date"], None, r["award"]) not in seen:
+        if r["award"] and (pk, "award", r["award_date"], None, r["award"], "") not in seen:
             out.append(PatentEvent(patent_id=pk, kind="award", date=r["award_date"], note=r["award"]))
+        for kind, date, party in (
+            ("licence", r["licence_date"], r["licensee"]),
+            ("transfer", r["transfer_date"], r["transferee"]),
+        ):
+            if date and (pk, kind, date, None, "", party) not in seen:
+                out.append(PatentEvent(patent_id=pk, kind=kind, date=date, counterparty=party))
     return out
 
 

@@ -100,6 +100,65 @@ def test_pledges_and_awards_go_to_the_history_once(import_rows):
 
 
 @pytest.mark.django_db
+def test_licences_and_transfers_go_to_the_history_once(import_rows, tmp_path):
+    rows = [
+        row(
+            licence_date="2023-03-01",
+            licensee="烟台乙公司",
+            transfer_date="2023-06-01",
+            transferee="烟台丙公司",
+        )
+    ]
+    assert import_rows(rows).summary() == "imported 1, updated 0, unchanged 0, rejected 0"
+    assert import_rows(rows).summary() == "imported 0, updated 0, unchanged 1, rejected 0"
+    rows[0]["licence_date"], rows[0]["licensee"] = "2024-01-15", "烟台丁公司"  # a new licence: an update
+    assert import_rows(rows).summary() == "imported 0, updated 1, unchanged 0, rejected 0"
+    history = list(PatentEvent.objects.order_by("date").values_list("kind", "date", "counterparty"))
+    assert history == [
+        ("licence", dt.date(2023, 3, 1), "烟台乙公司"),
+        ("transfer", dt.date(2023, 6, 1), "烟台丙公司"),
+        ("licence", dt.date(2024, 1, 15), "烟台丁公司"),
+    ]
+    patent = Patent.objects.get()
+    assert (patent.licensee, patent.transfer_date) == ("烟台丁公司", dt.date(2023, 6, 1))
+
+
+@pytest.mark.django_db
+def test_licence_and_transfer_columns_are_validated(import_rows, tmp_path):
+    rows = [
+        row(application_number=make(2020, "1", 1), licence_date="2019-12-31"),  # before filing (row 2)
+        row(application_number=make(2020, "1", 2), transfer_date="2020-02-30"),  # not a date (row 3)
+        row(application_number=make(2020, "1", 3), transferee="烟" * 301),  # too long (row 4)
+        row(application_number=make(2020, "1", 4), transfer_date="2020-03-01", transferee="烟" * 300),
+    ]
+    assert import_rows(rows, name="lt.csv").summary() == "imported 1, updated 0, unchanged 0, rejected 3"
+    report = read_report(tmp_path / "lt.errors.csv")
+    assert [(r["row"], r["field"]) for r in report] == [
+        ("2", "licence_date"),
+        ("3", "transfer_date"),
+        ("4", "transferee"),
+    ]
+
+
+@pytest.mark.django_db
+def test_chinese_export_columns_for_licences_and_transfers(import_rows):
+    source = row(application_number=make(2020, "1", 5))
+    source.update(
+        {
+            "许可合同备案日": "2023年3月1日",
+            "被许可人": "烟台乙公司",
+            "权利转移登记日": "2023/06/01",
+            "受让人": "烟台丙公司",
+        }
+    )
+    import_rows([source])
+    assert set(PatentEvent.objects.values_list("kind", "counterparty")) == {
+        ("licence", "烟台乙公司"),
+        ("transfer", "烟台丙公司"),
+    }
+
+
+@pytest.mark.django_db
 def test_import_is_audited_per_run(import_rows):
     import_rows([row()])
     entry = AuditEntry.objects.filter(action="patent.import").get()
