@@ -5,11 +5,14 @@ Tasks take ids and are idempotent enough for mail: a retried task re-reads the c
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from ipcity.core.mail import site_url
+
+from . import engine
 
 SUBJECTS = {
     "submitted": gettext_noop("Application #%(id)s was submitted"),
@@ -52,15 +55,22 @@ def notify_application(application_id: int, event: str) -> int:
     recipients = _recipients(application, event)
     if not recipients:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _(SUBJECTS[event]) % {"id": application.pk}
-        body = "\n".join(
-            [
-                subject,
-                f"{application.entity.name} · {application.scheme_id} · {application.get_status_display()}",
-                _("Reason: %(reason)s")
-                % {"reason": application.decision_reason or application.change_request or "-"},
-                f"/grants/applications/{application.pk}/",
-            ]
-        )
-    return send_mail(subject, body, None, recipients, fail_silently=False)
+    # Chinese, then English: the mail may reach several people (applicant staff, reviewers).
+    subjects, bodies = [], []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            subject = _(SUBJECTS[event]) % {"id": application.pk}
+            subjects.append(subject)
+            bodies.append(
+                "\n".join(
+                    [
+                        subject,
+                        f"{application.entity.name} · {engine.scheme_title(application.scheme_id, language)}"
+                        f" · {application.get_status_display()}",
+                        _("Reason: %(reason)s")
+                        % {"reason": application.decision_reason or application.change_request or "-"},
+                        f"{site_url()}/grants/applications/{application.pk}/",
+                    ]
+                )
+            )
+    return send_mail(" / ".join(subjects), "\n\n----\n\n".join(bodies), None, recipients, fail_silently=False)

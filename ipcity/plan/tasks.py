@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ipcity.accounts.choices import Role
+from ipcity.core.mail import site_url
 
 from .choices import ReminderKind
 from .models import Plan, ReportingPeriod, ReportReminder, Task
@@ -28,11 +29,6 @@ OVERDUE_WINDOW_DAYS = 30
 
 def _settings_int(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
-
-
-def _site_url() -> str:
-    """Where the platform is reached, for links in mails (setting SITE_URL, e.g. https://ip.yantai.gov.cn)."""
-    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
 
 
 def _body(kind: str, period: ReportingPeriod, department: Any, tasks: list[Task]) -> tuple[str, str]:
@@ -63,7 +59,7 @@ def _body(kind: str, period: ReportingPeriod, department: Any, tasks: list[Task]
             lines += [
                 "",
                 _("Write and submit them at %(url)s")
-                % {"url": f"{_site_url()}/plan/reports/?period={period.code}"},
+                % {"url": f"{site_url()}/plan/reports/?period={period.code}"},
             ]
             parts_body.append("\n".join(lines))
     return " / ".join(parts_subject), "\n\n----\n\n".join(parts_body)

@@ -771,6 +771,12 @@ def test_notifications_sent_after_commit(
     recipients = {r for m in mailoutbox for r in m.to}
     assert world.applicant.email in recipients
     assert world.reviewer.email in recipients
+    submitted = mailoutbox[0]
+    assert (
+        f"申报 #{app.pk} 已提交" in submitted.subject
+        and f"Application #{app.pk} was submitted" in submitted.subject
+    )
+    assert f"http://127.0.0.1:8000/grants/applications/{app.pk}/" in submitted.body
     with django_capture_on_commit_callbacks(execute=True):
         services.application_start_review(actor=world.reviewer, application=app)
         services.application_request_changes(actor=world.reviewer, application=app, message="请补充委托合同")
