@@ -153,6 +153,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ipcity <noreply@ipcity.local>")
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Where people reach the platform: the links in notification mails (ipcity.core.mail.site_url).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Embedded default: tasks run eagerly in-process; production sets CELERY_TASK_ALWAYS_EAGER=false.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)

@@ -5,4 +5,4 @@ from django.conf import settings
 
 def site_url() -> str:
     """Where the platform is reached, for links in mails (setting SITE_URL, e.g. https://ip.yantai.gov.cn)."""
-    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return str(settings.SITE_URL).rstrip("/")
