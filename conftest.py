@@ -25,6 +25,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: the database is rolled back between tests, so a cache
+    key made from it (e.g. the audit head) could otherwise name another test's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def plan(db: Any) -> Any:
     """The real Yantai plan, loaded from its policy package (reloaded after a transactional test's flush)."""

@@ -7,15 +7,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ipcity.accounts.choices import Role
+from ipcity.core.audit import data_version
 from ipcity.core.permissions import role_required, user_has_role
 from ipcity.orgs.models import Department
 
@@ -38,26 +42,26 @@ def _filtered_tasks(request: HttpRequest, plan: Any) -> TaskFilter:
 
 
 def plan_index(request: HttpRequest) -> HttpResponse:
+    # Read before any data: the programmes section is cached under this version (ADR 0024).
+    version = data_version()
     plan = selectors.plan_get(user=request.user)
     filterset = _filtered_tasks(request, plan)
-    tasks = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    if filterset.is_bound and not filterset.is_valid():
-        tasks = tasks.none()
-    programmes = selectors.programme_list(user=request.user, plan=plan, tasks=tasks)
     filtering = bool(filterset.is_bound and any(v for v in request.GET.values()))
     if filtering:
-        for programme in programmes:
-            programme.shown_measures = [m for m in programme.measures.all() if m.tasks.all()]  # type: ignore[attr-defined]
+        programmes_html, task_count = _programmes_section(request, plan, filterset, filtering=True)
     else:
-        for programme in programmes:
-            programme.shown_measures = list(programme.measures.all())  # type: ignore[attr-defined]
-    task_count = sum(len(m.tasks.all()) for p in programmes for m in getattr(p, "shown_measures", []))
+        key = f"plan:programmes:{plan.pk}:{get_language()}:{version}"
+        cached: tuple[SafeString, int] | None = cache.get(key)
+        if cached is None:
+            cached = _programmes_section(request, plan, filterset, filtering=False)
+            cache.set(key, cached, PROGRAMMES_CACHE_SECONDS)
+        programmes_html, task_count = cached
     return render(
         request,
         "plan/plan_index.html",
         {
             "plan": plan,
-            "programmes": [p for p in programmes if p.shown_measures],  # type: ignore[attr-defined]
+            "programmes_html": programmes_html,
             "filter": filterset,
             "filtering": filtering,
             "task_count": task_count,
@@ -69,6 +73,30 @@ def plan_index(request: HttpRequest) -> HttpResponse:
             "all_programmes": plan.programmes.order_by("number"),
         },
     )
+
+
+# The section is the same for every visitor (public statuses only); a new audited write changes the key.
+PROGRAMMES_CACHE_SECONDS = 3600
+
+
+def _programmes_section(
+    request: HttpRequest, plan: Any, filterset: TaskFilter, *, filtering: bool
+) -> tuple[SafeString, int]:
+    """Programmes → measures → tasks with their units and status, rendered, and how many tasks it shows."""
+    tasks = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    if filterset.is_bound and not filterset.is_valid():
+        tasks = tasks.none()
+    programmes = selectors.programme_list(user=request.user, plan=plan, tasks=tasks)
+    for programme in programmes:
+        measures = list(programme.measures.all())
+        programme.shown_measures = [m for m in measures if m.tasks.all()] if filtering else measures  # type: ignore[attr-defined]
+    shown = [p for p in programmes if p.shown_measures]  # type: ignore[attr-defined]
+    task_count = 0
+    for programme in shown:
+        for measure in programme.shown_measures:  # type: ignore[attr-defined]
+            task_count += len(measure.tasks.all())
+    html = render_to_string("plan/_programmes.html", {"programmes": shown}, request=request)
+    return mark_safe(html), task_count  # noqa: S308 - our own template's output, autoescaped
 
 
 def indicator_list(request: HttpRequest) -> HttpResponse:

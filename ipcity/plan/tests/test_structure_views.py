@@ -159,3 +159,30 @@ def test_invalid_form_input_gets_field_errors_and_writes_nothing(client, plan, m
     )
     assert resp.status_code == 200 and resp.content.decode().count("field-error") >= 3
     assert WorkPoint.objects.count() == 0 and IndicatorValue.objects.count() == 0
+
+
+def test_plan_page_programmes_are_cached_until_the_next_audited_write(client, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ipcity.orgs import services as org_services
+
+    with CaptureQueriesContext(connection) as first:
+        assert "市司法局" in client.get("/plan/").content.decode()
+    with CaptureQueriesContext(connection) as second:
+        page = client.get("/plan/").content.decode()
+    assert len(second) < len(first), "the programmes section came from the cache"
+    assert codes_on(page) == [t.code for t in plan.tasks.order_by("order")]
+    # A write through a service is audited, which changes the key: the next visitor sees it at once.
+    justice = Department.objects.get(name="市司法局")
+    org_services.department_update(actor="test", department=justice, name="市司法局（更名测试）")
+    assert "市司法局（更名测试）" in client.get("/plan/").content.decode()
+    # Each language is cached on its own.
+    client.cookies["django_language"] = "en"
+    assert "Lead unit" in client.get("/plan/").content.decode()
+
+
+def test_filtered_plan_page_is_never_served_from_the_cache(client, plan):
+    client.get("/plan/")
+    filtered = client.get("/plan/", {"department": "市司法局"}).content.decode()
+    assert set(codes_on(filtered)) < {t.code for t in plan.tasks.all()}
