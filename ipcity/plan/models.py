@@ -405,6 +405,11 @@ class ProgressReport(TimeStampedModel):
     def can_edit(self) -> bool:
         return self.status in REPORT_EDITABLE
 
+    @property
+    def current_evidence(self) -> list["ReportEvidence"]:
+        """The evidence files that are part of the report (not withdrawn); uses a prefetch if there is one."""
+        return [e for e in self.evidence.all() if e.withdrawn_at is None]
+
     def can_submit(self) -> bool:
         return self.can_transition(ReportStatus.SUBMITTED)
 
@@ -434,6 +439,12 @@ class ReportEvidence(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # A file withdrawn from a draft is no longer part of the report, but is kept (and its withdrawal
+    # audited): nothing a department once handed in is lost.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["uploaded_at"]

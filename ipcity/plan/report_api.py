@@ -20,7 +20,7 @@ from ipcity.core.api_filters import filtered_or_422
 
 from . import report_services as svc
 from .choices import TaskStatus
-from .models import ProgressReport, ReportingPeriod, Task, WorkPoint
+from .models import ProgressReport, ReportEvidence, ReportingPeriod, Task, WorkPoint
 from .report_filters import ProgressReportFilter
 from .report_selectors import (
     REPORT_PAGE_ROLES,
@@ -137,7 +137,7 @@ def _out(report: ProgressReport, full: bool = False) -> dict[str, Any]:
     if full:
         data["evidence"] = [
             {"id": e.pk, "name": e.original_name, "size": e.size, "sha256": e.sha256}
-            for e in report.evidence.all()
+            for e in report.current_evidence
         ]
         data["events"] = [
             {
@@ -330,6 +330,20 @@ def return_report(request: HttpRequest, report_id: int, payload: ReturnIn) -> An
         svc.report_return, actor=actor, report=_visible(request, report_id), comment=payload.comment
     )
     return Status(200, _out(report, full=True))
+
+
+@router.delete("/{report_id}/evidence/{evidence_id}", response={204: None, **ERRORS})
+@_guard
+def withdraw_evidence(request: HttpRequest, report_id: int, evidence_id: int) -> Any:
+    """Withdraw an evidence file from a draft or returned report (the file is kept, the step audited)."""
+    actor = _writer(request)
+    try:
+        _call(
+            svc.evidence_withdraw, actor=actor, report=_visible(request, report_id), evidence_id=evidence_id
+        )
+    except ReportEvidence.DoesNotExist:
+        raise HttpError(404, "No such evidence file / 没有这个佐证材料") from None
+    return Status(204, None)
 
 
 @router.post("/{report_id}/evidence", response={201: EvidenceOut, **ERRORS})

@@ -245,7 +245,7 @@ def _clean_figures(figures: Any) -> list[dict[str, str]]:
 def _report_snapshot(report: ProgressReport) -> dict[str, Any]:
     data = snapshot(report)
     data["evidence"] = [
-        {"name": e.original_name, "sha256": e.sha256, "size": e.size} for e in report.evidence.all()
+        {"name": e.original_name, "sha256": e.sha256, "size": e.size} for e in report.current_evidence
     ]
     return data
 
@@ -391,6 +391,32 @@ def evidence_add(*, actor: Any, report: ProgressReport, upload: UploadedFile) ->
     return evidence
 
 
+def evidence_withdraw(*, actor: Any, report: ProgressReport, evidence_id: int) -> ReportEvidence:
+    """Take an evidence file out of a draft or returned report. The file is kept and the withdrawal
+    audited; a submitted or accepted report's evidence cannot be withdrawn."""
+    _require_reporter(actor, report.task, report.department_id)
+    with transaction.atomic():
+        report = _locked(report)
+        evidence = ReportEvidence.objects.select_for_update().filter(report=report, pk=evidence_id).first()
+        if evidence is None or evidence.withdrawn_at is not None:
+            raise ReportEvidence.DoesNotExist(_("This report has no such evidence file."))
+        if not report.can_edit():
+            raise IllegalTransition(
+                _("Evidence can only be withdrawn while the report is a draft or returned."),
+                code="not_editable",
+            )
+        evidence.withdrawn_at = timezone.now()
+        evidence.withdrawn_by = actor
+        evidence.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        audit_record(
+            actor=actor,
+            action="progress_report.evidence_withdraw",
+            obj=report,
+            after={"evidence_id": evidence.pk, "name": evidence.original_name, "sha256": evidence.sha256},
+        )
+    return evidence
+
+
 def report_submit(*, actor: Any, report: ProgressReport, now: dt.datetime | None = None) -> ProgressReport:
     """Send a draft (or a returned report, after editing) to the lead unit. Late if submitted after the
     period's due date (the due date itself is on time, in the plan's time zone)."""
@@ -521,6 +547,7 @@ __all__ = [
     "IllegalTransition",
     "can_report_on",
     "evidence_add",
+    "evidence_withdraw",
     "is_lead_reviewer",
     "period_specs",
     "periods_generate",

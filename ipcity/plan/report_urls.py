@@ -18,5 +18,10 @@ urlpatterns: list = [
     path("reports/<int:pk>/return/", views.report_review, {"decision": "return"}, name="report_return"),
     path("reports/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("reports/<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
+    path(
+        "reports/<int:pk>/evidence/<int:evidence_id>/withdraw/",
+        views.evidence_withdraw,
+        name="evidence_withdraw",
+    ),
     path("supervision/", views.supervision, name="supervision"),
 ]

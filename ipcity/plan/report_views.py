@@ -18,7 +18,7 @@ from ipcity.core.permissions import role_required
 from . import report_excel
 from . import report_services as svc
 from .choices import ReportStatus
-from .models import ProgressReport, ReportingPeriod, Task
+from .models import ProgressReport, ReportEvidence, ReportingPeriod, Task
 from .report_filters import ProgressReportFilter, TaskSupervisionFilter
 from .report_forms import ImportForm, ReportForm, ReportingSettingsForm, ReviewForm, figures_text
 from .report_selectors import (
@@ -184,7 +184,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "events": report.events.select_related("actor"),
-            "evidence": report.evidence.all(),
+            "evidence": report.current_evidence,
             "can_review": report.status == ReportStatus.SUBMITTED
             and svc.is_lead_reviewer(request.user, report.task),
             "can_edit": report.can_edit()
@@ -249,8 +249,23 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*REPORT_PAGE_ROLES)
+@require_POST
+def evidence_withdraw(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+    report = report_for_user(request.user, pk)
+    try:
+        svc.evidence_withdraw(actor=request.user, report=report, evidence_id=evidence_id)
+        messages.success(request, _("The evidence file was withdrawn from the report."))
+    except ReportEvidence.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("plan:report_edit" if report.can_edit() else "plan:report_detail", pk=report.pk)
+
+
+@role_required(*REPORT_PAGE_ROLES)
 def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> Any:
     report = report_for_user(request.user, pk)
+    # Withdrawn files stay downloadable through their link (the audit trail names them).
     evidence = report.evidence.filter(pk=evidence_id).first()
     if evidence is None:
         raise Http404

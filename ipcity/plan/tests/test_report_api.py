@@ -164,3 +164,18 @@ def test_bad_list_filter_is_422_per_field(http, mini: Mini):
     resp = http.as_user(mini.office).get(BASE, params={"department": 999999, "status": "bogus"})
     assert resp.status_code == 422
     assert {d["field"] for d in resp.json()["detail"]} == {"department", "status"}
+
+
+def test_evidence_withdrawal_over_http(http, mini: Mini):
+    dept = http.as_user(mini.justice_user)
+    rid = new_report(http, mini.justice_user).json()["id"]
+    ev = dept.post(f"{BASE}{rid}/evidence", files={"file": ("错.pdf", b"%PDF-1.4 test", "application/pdf")})
+    eid = ev.json()["id"]
+    assert http.as_user(mini.court_user).delete(f"{BASE}{rid}/evidence/{eid}").status_code in (403, 404)
+    assert dept.delete(f"{BASE}{rid}/evidence/{eid}").status_code == 204
+    assert dept.get(f"{BASE}{rid}").json()["evidence"] == []
+    assert dept.delete(f"{BASE}{rid}/evidence/{eid}").status_code == 404
+    again = dept.post(f"{BASE}{rid}/evidence", files={"file": ("对.pdf", b"%PDF-1.4 ok", "application/pdf")})
+    dept.post(f"{BASE}{rid}/submit")
+    assert dept.delete(f"{BASE}{rid}/evidence/{again.json()['id']}").status_code == 409
+    assert [e["name"] for e in dept.get(f"{BASE}{rid}").json()["evidence"]] == ["对.pdf"]

@@ -338,3 +338,28 @@ def test_evidence_upload_checked_and_hashed(mini: Mini, settings, tmp_path):
     with pytest.raises(PermissionDenied):
         svc.evidence_add(actor=mini.court_user, report=report, upload=SimpleUploadedFile("y.pdf", PDF))
     assert report.evidence.count() == 1
+
+
+def test_evidence_withdrawn_from_a_draft_is_kept_and_audited(mini: Mini, settings, tmp_path):
+    from ipcity.plan.models import ReportEvidence
+
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(mini)
+    wrong = svc.evidence_add(actor=mini.justice_user, report=report, upload=SimpleUploadedFile("错.pdf", PDF))
+    right = svc.evidence_add(actor=mini.justice_user, report=report, upload=SimpleUploadedFile("对.pdf", PDF))
+    with pytest.raises(PermissionDenied):  # another department
+        svc.evidence_withdraw(actor=mini.court_user, report=report, evidence_id=wrong.pk)
+    svc.evidence_withdraw(actor=mini.justice_user, report=report, evidence_id=wrong.pk)
+    report.refresh_from_db()
+    assert [e.original_name for e in report.current_evidence] == ["对.pdf"]
+    kept = ReportEvidence.objects.get(pk=wrong.pk)
+    assert kept.withdrawn_by == mini.justice_user and kept.file.read() == PDF  # nothing is lost
+    entry = AuditEntry.objects.filter(action="progress_report.evidence_withdraw").get()
+    assert entry.after["name"] == "错.pdf"
+    with pytest.raises(ReportEvidence.DoesNotExist):  # twice
+        svc.evidence_withdraw(actor=mini.justice_user, report=report, evidence_id=wrong.pk)
+    # Once submitted, the evidence is part of the record.
+    report = svc.report_submit(actor=mini.justice_user, report=report)
+    with pytest.raises(svc.IllegalTransition):
+        svc.evidence_withdraw(actor=mini.justice_user, report=report, evidence_id=right.pk)
+    assert ReportEvidence.objects.get(pk=right.pk).withdrawn_at is None

@@ -300,3 +300,21 @@ def test_report_list_queries_do_not_grow_with_rows(client, mini: Mini, django_as
         with django_assert_max_num_queries(counts[url]):
             assert client.get(url).status_code == 200
     assert len(client.get("/api/plan/reports/").json()) == 8
+
+
+def test_withdraw_evidence_from_the_draft_form(client, mini: Mini, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    login(client, mini.justice_user)
+    client.post(
+        "/plan/reports/new/?task=1.1.1&period=2023Q1",
+        {**form_data(), "evidence": SimpleUploadedFile("错.pdf", b"%PDF-1.4 x")},
+    )
+    report = ProgressReport.objects.get()
+    evidence = report.evidence.get()
+    form = client.get(f"/plan/reports/{report.pk}/edit/").content.decode()
+    assert "错.pdf" in form and f"/evidence/{evidence.pk}/withdraw/" in form
+    assert client.get(f"/plan/reports/{report.pk}/evidence/{evidence.pk}/withdraw/").status_code == 405
+    resp = client.post(f"/plan/reports/{report.pk}/evidence/{evidence.pk}/withdraw/")
+    assert resp.status_code == 302
+    assert "错.pdf" not in client.get(f"/plan/reports/{report.pk}/edit/").content.decode()
+    assert client.post(f"/plan/reports/{report.pk}/evidence/{evidence.pk}/withdraw/").status_code == 404
