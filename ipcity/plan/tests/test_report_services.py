@@ -355,7 +355,7 @@ def test_evidence_withdrawn_from_a_draft_is_kept_and_audited(mini: Mini, setting
     kept = ReportEvidence.objects.get(pk=wrong.pk)
     assert kept.withdrawn_by == mini.justice_user and kept.file.read() == PDF  # nothing is lost
     entry = AuditEntry.objects.filter(action="progress_report.evidence_withdraw").get()
-    assert entry.after["name"] == "错.pdf"
+    assert entry.after is not None and entry.after["name"] == "错.pdf"
     with pytest.raises(ReportEvidence.DoesNotExist):  # twice
         svc.evidence_withdraw(actor=mini.justice_user, report=report, evidence_id=wrong.pk)
     # Once submitted, the evidence is part of the record.
