@@ -88,7 +88,8 @@ class WorkPointOut(Schema):
 
 
 class PublicReportOut(Schema):
-    period: str
+    period: str  # the period's name (Chinese, as the plan office named it)
+    period_code: str  # 2024Q4, 2023H1, 2023M02 or 2023: language-neutral
     department: str
     progress: str
     percent_complete: int
@@ -324,6 +325,7 @@ def task_detail(request: HttpRequest, code: str) -> Any:
         "public_reports": [
             {
                 "period": r.period.name,
+                "period_code": r.period.code,
                 "department": r.department.name,
                 "progress": r.progress,
                 "percent_complete": r.percent_complete,

@@ -86,6 +86,8 @@ def test_task_detail_shows_only_public_accepted_reports(http, loaded):
     reports_on(loaded, "7.3.1")
     body = http.get("/api/plan/tasks/7.3.1").json()
     assert [r["narrative"] for r in body["public_reports"]] == ["公开的进展：已完成年度白皮书起草"]
+    (report,) = body["public_reports"]
+    assert report["period_code"].startswith("20") and report["period"] != report["period_code"]
 
 
 def test_indicators_with_latest_value_and_status(http, loaded, make_user):
