@@ -2,7 +2,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import BadRequest
+from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
@@ -45,6 +46,15 @@ MALFORMED_MULTIPART_BODY = {
 }
 
 
+def _too_big_body() -> dict[str, Any]:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    message = (
+        f"The request body is larger than {limit:,} bytes; upload a file instead. / "
+        f"请求体超过 {limit:,} 字节，请改为上传文件。"
+    )
+    return {"detail": [{"field": "", "message": message, "type": "too_large"}]}
+
+
 def _json_field_with_control(value: Any, path: str) -> str | None:
     """The dotted path of the first string (or key) holding a control character in decoded JSON, else None."""
     if isinstance(value, str):
@@ -79,10 +89,11 @@ def _field_with_control(request: HttpRequest) -> str | None:
     if content_type == "application/json":
         # Raw control characters are not valid JSON (the view answers 400); escaped ones (\u0000 … \u001f,
         # \b, \f) are decoded first. The byte test only spares the common case a second parse.
-        if not any(escape in request.body for escape in (b"\\u00", b"\\b", b"\\f")):
+        body = request.body  # too large: RequestDataTooBig, answered in __call__
+        if not any(escape in body for escape in (b"\\u00", b"\\b", b"\\f")):
             return None
         try:
-            data = json.loads(request.body)
+            data = json.loads(body)
         except ValueError:
             return None
         return _json_field_with_control(data, "")
@@ -107,6 +118,10 @@ class RejectControlCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             field = _field_with_control(request)
+        except RequestDataTooBig:
+            if request.path.startswith("/api/"):
+                return JsonResponse(_too_big_body(), status=413)
+            raise  # Django answers 400 for pages
         except MultiPartParserError:
             # Django marks the body as unparsable, so a view would see an empty form: answer here.
             if request.path.startswith("/api/"):

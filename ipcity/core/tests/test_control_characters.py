@@ -104,3 +104,14 @@ def test_an_export_survives_names_stored_with_control_characters(plan: Any, make
     book = load_workbook(io.BytesIO(response.content))
     texts = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value]
     assert any("测试区\n(演示)" in t for t in texts)
+
+
+def test_an_api_body_over_the_size_limit_is_a_413_in_json(client: Client, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = '{"applications": [' + ", ".join(['{"scheme": "madrid_trademark"}'] * 20) + "]}"
+    response = client.post("/api/incentives/simulate", body, content_type="application/json")
+    assert response.status_code == 413
+    (error,) = response.json()["detail"]
+    assert error["type"] == "too_large" and "100" in error["message"] and "请求体" in error["message"]
+    # Pages keep Django's 400.
+    assert client.post("/accounts/login/", {"username": "x" * 200, "password": "y"}).status_code == 400
