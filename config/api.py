@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ipcity.accounts.api import router as accounts_router
-from ipcity.core.middleware import MALFORMED_MULTIPART_BODY
+from ipcity.core.middleware import MALFORMED_MULTIPART_MESSAGE, error_body
 from ipcity.grants.api import router as grants_router
 from ipcity.incentives.api import router as incentives_router
 from ipcity.orgs.api import router as orgs_router
@@ -37,7 +37,7 @@ def validation_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 @api.exception_handler(MultiPartParserError)
 def malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     """A multipart body that cannot be parsed (no boundary, truncated) is the client's error: 400, not 500."""
-    return api.create_response(request, MALFORMED_MULTIPART_BODY, status=400)
+    return api.create_response(request, error_body("", MALFORMED_MULTIPART_MESSAGE, "multipart"), status=400)
 
 
 api.add_router("/accounts", accounts_router)

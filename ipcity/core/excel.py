@@ -11,15 +11,16 @@ from typing import Any
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .text import CONTROL_CHARACTERS
+
 # Word's manual line break (\x0b) and page break (\x0c) become line breaks; the other controls go.
 _LINE_BREAKS = re.compile(r"[\x0b\x0c]")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def cell_value(value: Any) -> Any:
     """The value as a cell can hold it: text without control characters; anything else unchanged."""
     if isinstance(value, str):
-        return _ILLEGAL.sub("", _LINE_BREAKS.sub("\n", value))
+        return CONTROL_CHARACTERS.sub("", _LINE_BREAKS.sub("\n", value))
     return value
 
 

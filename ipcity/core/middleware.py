@@ -34,25 +34,20 @@ class RequestIdMiddleware:
 CONTROL_MESSAGE = (
     "must not contain control characters such as NUL (\\x00) / 不能包含控制字符（如空字符 \\x00）"
 )
-
-MALFORMED_MULTIPART_BODY = {
-    "detail": [
-        {
-            "field": "",
-            "message": "Malformed multipart/form-data body. / multipart/form-data 请求体格式错误。",
-            "type": "multipart",
-        }
-    ]
-}
+MALFORMED_MULTIPART_MESSAGE = "Malformed multipart/form-data body. / multipart/form-data 请求体格式错误。"
 
 
-def _too_big_body() -> dict[str, Any]:
+def error_body(field: str, message: str, kind: str) -> dict[str, Any]:
+    """The API's error shape (config/api.py): {"detail": [{"field", "message", "type"}]}."""
+    return {"detail": [{"field": field, "message": message, "type": kind}]}
+
+
+def _too_big_message() -> str:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-    message = (
+    return (
         f"The request body is larger than {limit:,} bytes; upload a file instead. / "
         f"请求体超过 {limit:,} 字节，请改为上传文件。"
     )
-    return {"detail": [{"field": "", "message": message, "type": "too_large"}]}
 
 
 def _json_field_with_control(value: Any, path: str) -> str | None:
@@ -116,20 +111,20 @@ class RejectControlCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        api = request.path.startswith("/api/")
         try:
             field = _field_with_control(request)
         except RequestDataTooBig:
-            if request.path.startswith("/api/"):
-                return JsonResponse(_too_big_body(), status=413)
+            if api:
+                return JsonResponse(error_body("", _too_big_message(), "too_large"), status=413)
             raise  # Django answers 400 for pages
         except MultiPartParserError:
             # Django marks the body as unparsable, so a view would see an empty form: answer here.
-            if request.path.startswith("/api/"):
-                return JsonResponse(MALFORMED_MULTIPART_BODY, status=400)
+            if api:
+                return JsonResponse(error_body("", MALFORMED_MULTIPART_MESSAGE, "multipart"), status=400)
             raise  # Django answers 400 for pages
         if field is None:
             return self.get_response(request)
-        if request.path.startswith("/api/"):
-            body = {"detail": [{"field": field, "message": CONTROL_MESSAGE, "type": "control_character"}]}
-            return JsonResponse(body, status=422)
+        if api:
+            return JsonResponse(error_body(field, CONTROL_MESSAGE, "control_character"), status=422)
         raise BadRequest(f"{field}: {CONTROL_MESSAGE}")
