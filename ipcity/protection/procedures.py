@@ -476,8 +476,12 @@ class CaseStatus:
     deadlines: list[Deadline]
     history: tuple[CaseEvent, ...]
 
-    def deadline(self, code: str) -> Deadline | None:
-        return next((d for d in self.deadlines if d.code == code), None)
+    def deadline(self, code: str) -> Deadline:
+        """The deadline `code` (KeyError when its clock has not started)."""
+        for deadline in self.deadlines:
+            if deadline.code == code:
+                return deadline
+        raise KeyError(code)
 
 
 def _as_events(history: Iterable[CaseEvent | tuple[Any, ...]]) -> list[CaseEvent]:
