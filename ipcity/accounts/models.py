@@ -152,3 +152,20 @@ class AccountChangeRequest(models.Model):
     def can_reject(self, actor: object) -> bool:
         """A pending request, by any administrator but the account's owner (the requester may withdraw it)."""
         return self._can("reject") and getattr(actor, "pk", None) != self.user_id
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's latest passwords, so that a new one can be refused if it repeats one of them
+    (accounts.validators.PasswordHistoryValidator). Only hashes; the newest few per user are kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password history")
+        verbose_name_plural = _("password history")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"

@@ -18,7 +18,7 @@ from ipcity.core.audit import audit_record, snapshot
 from ipcity.orgs.models import Department, Entity
 
 from .choices import DEPARTMENT_ROLES, ENTITY_ROLES, SECOND_PERSON_ROLES, ChangeKind, ChangeStatus, Role
-from .models import AccountChangeRequest, ApiToken, User
+from .models import AccountChangeRequest, ApiToken, PasswordHistory, User
 
 USER_AUDIT_FIELDS = [
     "username",
@@ -432,13 +432,15 @@ def account_change_confirm(*, actor: Any, change: AccountChangeRequest) -> Accou
     if change.kind == ChangeKind.ROLE:
         _apply_role(user, change)
     elif change.kind == ChangeKind.PASSWORD:
-        user.password = change.password_hash
+        user.password = change.password_hash  # a hash: Django's password_changed hook does not run
     elif change.kind == ChangeKind.ACTIVATE:
         user.is_active = True
     else:
         user.is_active = False
     user.full_clean(exclude=["password"])
     user.save()
+    if change.kind == ChangeKind.PASSWORD:
+        password_history_record(user=user)
     if change.kind == ChangeKind.DEACTIVATE:
         user.api_tokens.all().delete()
     change.status = ChangeStatus.CONFIRMED
@@ -509,4 +511,82 @@ def user_edit(*, actor: Any, user: User, **data: Any) -> AccountChangeRequest | 
         user_update(actor=actor, user=user, **plain)
     return account_change_request(
         actor=actor, user=user, kind=ChangeKind.ROLE, role=change[0], department=change[1]
+    )
+
+
+# --- password history and the login trail (issue 8, finding 9; docs/adr/0004) ------------------------------
+
+
+@transaction.atomic
+def password_history_record(*, user: User, keep: int = 5) -> None:
+    """Remember the user's current password hash; keep only the newest `keep`. Called through Django's
+    password_changed hook (accounts.validators.PasswordHistoryValidator) and when a confirmed reset is applied.
+    Not audited on its own: the change that set the password is."""
+    if not user.password or not user.has_usable_password():
+        return
+    latest = PasswordHistory.objects.filter(user_id=user.pk).order_by("-created_at", "-id").first()
+    if latest is None or latest.password != user.password:
+        PasswordHistory.objects.create(user_id=user.pk, password=user.password)
+    stale = PasswordHistory.objects.filter(user_id=user.pk).order_by("-created_at", "-id")[keep:]
+    PasswordHistory.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
+
+
+def _client(request: Any) -> dict[str, Any]:
+    from .client_ip import client_ip
+
+    if request is None:
+        return {"ip": ""}
+    return {"ip": client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200]}
+
+
+@transaction.atomic
+def auth_login_record(*, user: User, request: Any) -> None:
+    """A successful login, as the auditor sees it (action `auth.login`)."""
+    audit_record(actor=user, action="auth.login", obj=user, after=_client(request))
+
+
+@transaction.atomic
+def auth_logout_record(*, user: User | None, request: Any) -> None:
+    """A logout (`auth.logout`); nothing when nobody was logged in."""
+    if user is None or not getattr(user, "pk", None):
+        return
+    audit_record(actor=user, action="auth.logout", obj=user, after=_client(request))
+
+
+def _attempted(username: Any) -> tuple[str, User | None]:
+    name = str(username or "")[:150]
+    found = User.objects.filter(username__iexact=name).first() if name else None
+    return name, found
+
+
+@transaction.atomic
+def auth_login_failed_record(*, username: Any, request: Any) -> None:
+    """A failed login (`auth.login_failed`): the user name typed and the address, never the password. The actor
+    is unknown (`anonymous`): whoever typed it is not shown to be the account's owner."""
+    name, found = _attempted(username)
+    after = {"username": name, **_client(request)}
+    after["locked_out"] = bool(getattr(request, "axes_locked_out", False))
+    audit_record(
+        actor="anonymous",
+        action="auth.login_failed",
+        object_type="accounts.user",
+        object_id=found.pk if found else "",
+        object_repr=name,
+        after=after,
+    )
+
+
+@transaction.atomic
+def auth_lockout_record(*, username: Any, ip_address: str, request: Any) -> None:
+    """Login throttling locked a user name/address pair or an address (`auth.lockout`)."""
+    name, found = _attempted(username)
+    after = {"username": name, **_client(request)}
+    after["ip"] = ip_address or after["ip"]
+    audit_record(
+        actor="anonymous",
+        action="auth.lockout",
+        object_type="accounts.user",
+        object_id=found.pk if found else "",
+        object_repr=name,
+        after=after,
     )
