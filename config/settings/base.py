@@ -112,19 +112,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "ipcity.accounts.validators.CharacterClassValidator"},
+    {"NAME": "ipcity.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "ipcity.accounts.validators.UsernameValidator"},
+    {"NAME": "ipcity.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login throttling: 5 failures per username+IP lock that pair for 30 minutes.
+# Login throttling (docs/adr/0004): 5 failures for one username from one address lock that pair, and 50
+# failures from one address over all usernames lock the address, for 30 minutes. Only failures within the
+# cool-off window count; a successful login does not erase them (they stay in the audit trail as well).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "50"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
+AXES_HANDLER = "ipcity.accounts.axes_handler.PairAndAddressHandler"
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The client's address: X-Forwarded-For is believed only through TRUSTED_PROXY_COUNT reverse proxies (0: the
+# socket's address), optionally only from TRUSTED_PROXIES (ipcity/accounts/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "ipcity.accounts.client_ip.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

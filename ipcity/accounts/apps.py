@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
 
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the login trail's receivers
+
 
 class IpcityAdminConfig(admin_apps.AdminConfig):
     """Replaces django.contrib.admin in INSTALLED_APPS: the read-only, admin-role-only site."""

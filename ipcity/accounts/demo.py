@@ -17,6 +17,8 @@ DEMO_USERS: list[tuple[str, str, str | None, str | None, str]] = [
     ("finance", "finance", "市财政局", None, "市财政局 周敏 (演示)"),
     ("auditor", "auditor", None, None, "纪检审计 吴刚 (演示)"),
     ("admin", "admin", None, None, "系统管理员 (演示)"),
+    # A second administrator: money, audit and administrator roles need two (docs/adr/0007).
+    ("secadmin", "admin", None, None, "安全管理员 (演示)"),
 ]
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DEPARTMENT_ROLES, ENTITY_ROLES, Role
+from .choices import CHANGE_TRANSITIONS, DEPARTMENT_ROLES, ENTITY_ROLES, ChangeKind, ChangeStatus, Role
 
 
 class User(AbstractUser):
@@ -92,3 +92,80 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw() -> str:
         return "ipc_" + secrets.token_urlsafe(32)
+
+
+class AccountChangeRequest(models.Model):
+    """A change no administrator may make alone (docs/adr/0007-separation-of-duties.md): one administrator
+    files it, a *different* administrator — not the account's owner either — confirms it, and only then is it
+    applied. Rejecting (or withdrawing by the requester) closes it. Every step is audited."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.PROTECT, related_name="change_requests"
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=ChangeKind.choices)
+    role = models.CharField(_("new role"), max_length=20, choices=Role.choices, blank=True)
+    department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name=_("new department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A requested password reset keeps only the new password's hash until it is confirmed; never audited.
+    password_hash = models.CharField(max_length=128, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account change request")
+        verbose_name_plural = _("account change requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(status="pending"),
+                name="accounts_one_pending_change_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()}"
+
+    def _can(self, action: str) -> bool:
+        return self.status in CHANGE_TRANSITIONS[action][0]
+
+    def can_confirm(self, actor: object) -> bool:
+        """A pending request, by someone who neither filed it nor owns the account."""
+        pk = getattr(actor, "pk", None)
+        return self._can("confirm") and pk not in (self.requested_by_id, self.user_id)
+
+    def can_reject(self, actor: object) -> bool:
+        """A pending request, by any administrator but the account's owner (the requester may withdraw it)."""
+        return self._can("reject") and getattr(actor, "pk", None) != self.user_id
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's latest passwords, so that a new one can be refused if it repeats one of them
+    (accounts.validators.PasswordHistoryValidator). Only hashes; the newest few per user are kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password history")
+        verbose_name_plural = _("password history")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"

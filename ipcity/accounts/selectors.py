@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from ipcity.core.permissions import user_has_role
 
 from .choices import Role
-from .models import User
+from .models import AccountChangeRequest, User
 
 
 def user_list(*, user: Any) -> QuerySet[User]:
@@ -24,3 +24,12 @@ def pending_applicants(*, user: Any) -> QuerySet[User]:
     return User.objects.select_related("pending_entity").filter(
         pending_entity__isnull=False, entity__isnull=True, is_active=True
     )
+
+
+def change_requests(*, user: Any) -> QuerySet[AccountChangeRequest]:
+    """Account changes that need a second administrator (ADR 0007): administrators and auditors see them."""
+    if not user_has_role(user, Role.ADMIN, Role.AUDITOR):
+        return AccountChangeRequest.objects.none()
+    return AccountChangeRequest.objects.select_related(
+        "user", "department", "requested_by", "decided_by"
+    ).order_by("-requested_at", "-id")

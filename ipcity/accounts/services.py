@@ -8,15 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipcity.core.audit import audit_record, snapshot
 from ipcity.orgs.models import Department, Entity
 
-from .choices import DEPARTMENT_ROLES, ENTITY_ROLES, Role
-from .models import ApiToken, User
+from .choices import DEPARTMENT_ROLES, ENTITY_ROLES, SECOND_PERSON_ROLES, ChangeKind, ChangeStatus, Role
+from .models import AccountChangeRequest, ApiToken, PasswordHistory, User
 
 USER_AUDIT_FIELDS = [
     "username",
@@ -69,11 +71,17 @@ def user_create(
         is_staff=False,
         is_superuser=False,
     )
+    # A role no administrator may grant alone: the account starts inactive, a second administrator activates it.
+    held = _is_person(actor) and role in SECOND_PERSON_ROLES
+    if held:
+        user.is_active = False
     user.full_clean(exclude=["password"])
     _check_password(password, user)
     user.set_password(password)
     user.save()
     audit_record(actor=actor, action="user.create", obj=user, after=user_snapshot(user))
+    if held:
+        account_change_request(actor=actor, user=user, kind=ChangeKind.ACTIVATE)
     return user
 
 
@@ -84,6 +92,7 @@ def user_update(*, actor: Any, user: User, **data: Any) -> User:
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
     user = User.objects.select_for_update().get(pk=user.pk)
+    _check_direct_role_change(actor, user, data)
     before = user_snapshot(user)
     for name, value in data.items():
         setattr(user, name, value)
@@ -103,6 +112,7 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
     if actor is not None and getattr(actor, "pk", None) == user.pk and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
     user = User.objects.select_for_update().get(pk=user.pk)
+    _check_direct(actor, user, ChangeKind.ACTIVATE if active else ChangeKind.DEACTIVATE)
     before = user_snapshot(user)
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -122,6 +132,7 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
 def user_reset_password(*, actor: Any, user: User, password: str) -> User:
     """An administrator sets a new password (to be handed over out of band). The hash is not audited."""
     user = User.objects.select_for_update().get(pk=user.pk)
+    _check_direct(actor, user, ChangeKind.PASSWORD, field="password")
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -254,4 +265,328 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
         object_id=pk,
         object_repr=repr_,
         before={"user": user_id},
+    )
+
+
+# --- separation of duties: changes a second administrator must confirm (docs/adr/0007) ----------------------
+# Each direct service above refuses, for a person acting, what one administrator may not do alone; the
+# functions below file such a change as an AccountChangeRequest and apply it once a second administrator
+# confirms. Commands run by the operator on the server (actor None or a string) are outside this rule.
+
+
+def _is_person(actor: Any) -> bool:
+    return actor is not None and bool(getattr(actor, "is_authenticated", False))
+
+
+def _refuse_self(actor: Any, user: User, field: str = "__all__") -> None:
+    if _is_person(actor) and actor.pk == user.pk:
+        raise ValidationError(
+            {field: _("Nobody may change the role, status or password of their own account here.")}
+        )
+
+
+def _role_change_of(user: User, data: dict[str, Any]) -> tuple[str, Department | None] | None:
+    """The (role, department) that `data` would give the user, or None when neither changes."""
+    role = data.get("role", user.role)
+    department = data.get("department", user.department) if role in DEPARTMENT_ROLES else None
+    department_id = department.pk if department is not None else None
+    if role == user.role and department_id == user.department_id:
+        return None
+    return role, department
+
+
+def second_person_needed(
+    *, user: User, kind: str, role: str = "", department: Department | None = None
+) -> bool:
+    """Whether a change to `user` needs a second administrator (a pure question; nothing is written)."""
+    if kind == ChangeKind.ROLE:
+        change = _role_change_of(user, {"role": role or user.role, "department": department})
+        if change is None:
+            return False
+        return user.role in SECOND_PERSON_ROLES or change[0] in SECOND_PERSON_ROLES
+    if kind in (ChangeKind.PASSWORD, ChangeKind.ACTIVATE):
+        return user.role in SECOND_PERSON_ROLES
+    if kind == ChangeKind.DEACTIVATE:
+        return user.role == Role.AUDITOR
+    return False
+
+
+def _second_person_message() -> str:
+    return _(
+        "A second administrator must confirm this change (plan office, finance, auditor and administrator "
+        "accounts): submit it as a change request."
+    )
+
+
+def _check_direct(actor: Any, user: User, kind: str, field: str = "__all__") -> None:
+    """Refuse a direct change that a person may not make (own account) or may not make alone."""
+    if not _is_person(actor):
+        return
+    _refuse_self(actor, user, field)
+    if second_person_needed(user=user, kind=kind):
+        raise ValidationError({field: _second_person_message()})
+
+
+def _check_direct_role_change(actor: Any, user: User, data: dict[str, Any]) -> None:
+    if not _is_person(actor) or ("role" not in data and "department" not in data):
+        return
+    change = _role_change_of(user, data)
+    if change is None:
+        return
+    _refuse_self(actor, user, "role")
+    if second_person_needed(user=user, kind=ChangeKind.ROLE, role=change[0], department=change[1]):
+        raise ValidationError({"role": _second_person_message()})
+
+
+def _require_admin(actor: Any) -> None:
+    if not (_is_person(actor) and actor.is_active and getattr(actor, "role", "") == Role.ADMIN):
+        raise PermissionDenied(_("Only an administrator can do this."))
+
+
+def change_request_snapshot(change: AccountChangeRequest) -> dict[str, Any]:
+    # The password hash is left out on purpose.
+    return snapshot(
+        change,
+        ["user", "kind", "role", "department", "status", "requested_by", "decided_by", "decided_at"],
+    )
+
+
+@transaction.atomic
+def account_change_request(
+    *,
+    actor: Any,
+    user: User,
+    kind: str,
+    role: str = "",
+    department: Department | None = None,
+    password: str = "",
+) -> AccountChangeRequest:
+    """One administrator files a change that a second one must confirm. Nothing changes on the account yet."""
+    _require_admin(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    field = {ChangeKind.ROLE: "role", ChangeKind.PASSWORD: "password"}.get(ChangeKind(kind), "__all__")
+    _refuse_self(actor, user, field)
+    if not second_person_needed(user=user, kind=kind, role=role, department=department):
+        raise ValidationError(
+            {field: _("This change does not need a second administrator: make it directly.")}
+        )
+    if AccountChangeRequest.objects.filter(user=user, kind=kind, status=ChangeStatus.PENDING).exists():
+        raise ValidationError({field: _("A request of this kind is already waiting for this account.")})
+    change = AccountChangeRequest(user=user, kind=kind, requested_by=actor)
+    if kind == ChangeKind.ROLE:
+        change.role = role
+        change.department = department if role in DEPARTMENT_ROLES else None
+        # Check now that the result is a valid account, so that the confirmation cannot fail on it.
+        trial = User.objects.get(pk=user.pk)
+        _apply_role(trial, change)
+        trial.full_clean(exclude=["password"])
+    elif kind == ChangeKind.PASSWORD:
+        _check_password(password, user)
+        change.password_hash = make_password(password)
+    elif kind == ChangeKind.ACTIVATE and user.is_active:
+        raise ValidationError(_("This account is already active."))
+    elif kind == ChangeKind.DEACTIVATE and not user.is_active:
+        raise ValidationError(_("This account is already inactive."))
+    change.full_clean()
+    change.save()
+    audit_record(
+        actor=actor, action="account_change.request", obj=change, after=change_request_snapshot(change)
+    )
+    return change
+
+
+def _apply_role(user: User, change: AccountChangeRequest) -> None:
+    user.role = change.role
+    user.department = change.department if change.role in DEPARTMENT_ROLES else None
+    if change.role not in ENTITY_ROLES:
+        user.entity = None
+        user.pending_entity = None
+
+
+def _locked_change(change: AccountChangeRequest) -> AccountChangeRequest:
+    return AccountChangeRequest.objects.select_for_update().get(pk=change.pk)
+
+
+@transaction.atomic
+def account_change_confirm(*, actor: Any, change: AccountChangeRequest) -> AccountChangeRequest:
+    """A second administrator confirms: the change is applied to the account, both in one transaction."""
+    _require_admin(actor)
+    change = _locked_change(change)
+    if change.status != ChangeStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if actor.pk == change.requested_by_id:
+        raise ValidationError(
+            _("The administrator who filed a request cannot confirm it: a second administrator must.")
+        )
+    if not change.can_confirm(actor):
+        raise ValidationError(_("Nobody may confirm a change to their own account."))
+    user = User.objects.select_for_update().get(pk=change.user_id)
+    before_user = user_snapshot(user)
+    before = change_request_snapshot(change)
+    action = {
+        ChangeKind.ROLE: "user.update",
+        ChangeKind.PASSWORD: "user.reset_password",
+        ChangeKind.ACTIVATE: "user.activate",
+        ChangeKind.DEACTIVATE: "user.deactivate",
+    }[ChangeKind(change.kind)]
+    if change.kind == ChangeKind.ROLE:
+        _apply_role(user, change)
+    elif change.kind == ChangeKind.PASSWORD:
+        user.password = change.password_hash  # a hash: Django's password_changed hook does not run
+    elif change.kind == ChangeKind.ACTIVATE:
+        user.is_active = True
+    else:
+        user.is_active = False
+    user.full_clean(exclude=["password"])
+    user.save()
+    if change.kind == ChangeKind.PASSWORD:
+        password_history_record(user=user)
+    if change.kind == ChangeKind.DEACTIVATE:
+        user.api_tokens.all().delete()
+    change.status = ChangeStatus.CONFIRMED
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.password_hash = ""  # applied: the request no longer needs it
+    change.save(update_fields=["status", "decided_by", "decided_at", "password_hash"])
+    audit_record(
+        actor=actor,
+        action="account_change.confirm",
+        obj=change,
+        before=before,
+        after=change_request_snapshot(change),
+    )
+    after_user: dict[str, Any] = (
+        {"password": "(changed)"} if change.kind == ChangeKind.PASSWORD else user_snapshot(user)
+    )
+    after_user["change_request"] = change.pk
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=user,
+        before=None if change.kind == ChangeKind.PASSWORD else before_user,
+        after=after_user,
+    )
+    return change
+
+
+@transaction.atomic
+def account_change_reject(*, actor: Any, change: AccountChangeRequest) -> AccountChangeRequest:
+    """Any administrator but the account's owner rejects a pending request (the requester withdraws it)."""
+    _require_admin(actor)
+    change = _locked_change(change)
+    if change.status != ChangeStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if not change.can_reject(actor):
+        raise ValidationError(_("Nobody may decide a change to their own account."))
+    before = change_request_snapshot(change)
+    change.status = ChangeStatus.REJECTED
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.password_hash = ""
+    change.save(update_fields=["status", "decided_by", "decided_at", "password_hash"])
+    audit_record(
+        actor=actor,
+        action="account_change.reject",
+        obj=change,
+        before=before,
+        after=change_request_snapshot(change),
+    )
+    return change
+
+
+@transaction.atomic
+def user_edit(*, actor: Any, user: User, **data: Any) -> AccountChangeRequest | None:
+    """The administrators' edit form: the plain fields are changed at once; a role change that needs a second
+    administrator becomes a change request (returned), in the same transaction."""
+    current = User.objects.get(pk=user.pk)
+    change = _role_change_of(current, data) if "role" in data else None
+    if change is None or not second_person_needed(
+        user=current, kind=ChangeKind.ROLE, role=change[0], department=change[1]
+    ):
+        user_update(actor=actor, user=user, **data)
+        return None
+    _refuse_self(actor, current, "role")
+    plain = {k: v for k, v in data.items() if k in ("email", "display_name")}
+    if plain:
+        user_update(actor=actor, user=user, **plain)
+    return account_change_request(
+        actor=actor, user=user, kind=ChangeKind.ROLE, role=change[0], department=change[1]
+    )
+
+
+# --- password history and the login trail (issue 8, finding 9; docs/adr/0004) ------------------------------
+
+
+@transaction.atomic
+def password_history_record(*, user: User, keep: int = 5) -> None:
+    """Remember the user's current password hash; keep only the newest `keep`. Called through Django's
+    password_changed hook (accounts.validators.PasswordHistoryValidator) and when a confirmed reset is applied.
+    Not audited on its own: the change that set the password is."""
+    if not user.password or not user.has_usable_password():
+        return
+    latest = PasswordHistory.objects.filter(user_id=user.pk).order_by("-created_at", "-id").first()
+    if latest is None or latest.password != user.password:
+        PasswordHistory.objects.create(user_id=user.pk, password=user.password)
+    stale = PasswordHistory.objects.filter(user_id=user.pk).order_by("-created_at", "-id")[keep:]
+    PasswordHistory.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
+
+
+def _client(request: Any) -> dict[str, Any]:
+    from .client_ip import client_ip
+
+    if request is None:
+        return {"ip": ""}
+    return {"ip": client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200]}
+
+
+@transaction.atomic
+def auth_login_record(*, user: User, request: Any) -> None:
+    """A successful login, as the auditor sees it (action `auth.login`)."""
+    audit_record(actor=user, action="auth.login", obj=user, after=_client(request))
+
+
+@transaction.atomic
+def auth_logout_record(*, user: User | None, request: Any) -> None:
+    """A logout (`auth.logout`); nothing when nobody was logged in."""
+    if user is None or not getattr(user, "pk", None):
+        return
+    audit_record(actor=user, action="auth.logout", obj=user, after=_client(request))
+
+
+def _attempted(username: Any) -> tuple[str, User | None]:
+    name = str(username or "")[:150]
+    found = User.objects.filter(username__iexact=name).first() if name else None
+    return name, found
+
+
+@transaction.atomic
+def auth_login_failed_record(*, username: Any, request: Any) -> None:
+    """A failed login (`auth.login_failed`): the user name typed and the address, never the password. The actor
+    is unknown (`anonymous`): whoever typed it is not shown to be the account's owner."""
+    name, found = _attempted(username)
+    after = {"username": name, **_client(request)}
+    after["locked_out"] = bool(getattr(request, "axes_locked_out", False))
+    audit_record(
+        actor="anonymous",
+        action="auth.login_failed",
+        object_type="accounts.user",
+        object_id=found.pk if found else "",
+        object_repr=name,
+        after=after,
+    )
+
+
+@transaction.atomic
+def auth_lockout_record(*, username: Any, ip_address: str, request: Any) -> None:
+    """Login throttling locked a user name/address pair or an address (`auth.lockout`)."""
+    name, found = _attempted(username)
+    after = {"username": name, **_client(request)}
+    after["ip"] = ip_address or after["ip"]
+    audit_record(
+        actor="anonymous",
+        action="auth.lockout",
+        object_type="accounts.user",
+        object_id=found.pk if found else "",
+        object_repr=name,
+        after=after,
     )

@@ -31,6 +31,8 @@ urlpatterns = [
     path("users/<dbid:pk>/", views.user_detail, name="user_detail"),
     path("users/<dbid:pk>/active/", views.user_set_active, name="user_set_active"),
     path("users/<dbid:pk>/password/", views.user_reset_password, name="user_reset_password"),
+    path("changes/", views.change_list, name="changes"),
+    path("changes/<dbid:pk>/", views.change_decide, name="change_decide"),
     path("pending/", views.pending_list, name="pending"),
     path("pending/<dbid:pk>/", views.pending_decide, name="pending_decide"),
 ]

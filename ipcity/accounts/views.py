@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from ipcity.core.permissions import role_required
 
 from . import selectors, services
-from .choices import Role
+from .choices import ChangeKind, ChangeStatus, Role
 from .filters import UserFilter
 from .forms import (
     ApiTokenForm,
@@ -124,6 +124,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("User %(name)s created.") % {"name": user.username})
+            if not user.is_active:
+                messages.info(
+                    request,
+                    _("The account stays inactive until a second administrator confirms its activation."),
+                )
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
 
@@ -143,16 +148,27 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and edit_form.is_valid():
         try:
-            services.user_update(actor=request.user, user=target, **edit_form.cleaned_data)
+            change = services.user_edit(actor=request.user, user=target, **edit_form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(edit_form, exc)
         else:
-            messages.success(request, _("The user has been updated."))
+            if change is not None:
+                messages.info(
+                    request, _("The role change has been filed: a second administrator must confirm it.")
+                )
+            else:
+                messages.success(request, _("The user has been updated."))
             return redirect("accounts:user_detail", pk=target.pk)
     return render(
         request,
         "accounts/user_detail.html",
-        {"target": target, "form": edit_form, "password_form": PasswordResetForm()},
+        {
+            "target": target,
+            "form": edit_form,
+            "password_form": PasswordResetForm(),
+            "is_self": target.pk == request.user.pk,
+            "changes": selectors.change_requests(user=request.user).filter(user=target)[:20],
+        },
     )
 
 
@@ -161,14 +177,18 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(selectors.user_list(user=request.user), pk=pk)
     active = request.POST.get("active") == "1"
+    kind = ChangeKind.ACTIVATE if active else ChangeKind.DEACTIVATE
     try:
-        services.user_set_active(actor=request.user, user=target, active=active)
+        if target.pk != request.user.pk and services.second_person_needed(user=target, kind=kind):
+            services.account_change_request(actor=request.user, user=target, kind=kind)
+            messages.info(request, _("The request has been filed: a second administrator must confirm it."))
+        else:
+            services.user_set_active(actor=request.user, user=target, active=active)
+            messages.success(
+                request, _("The user has been activated.") if active else _("The user has been deactivated.")
+            )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("The user has been activated.") if active else _("The user has been deactivated.")
-        )
     return redirect("accounts:user_detail", pk=target.pk)
 
 
@@ -176,17 +196,63 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(selectors.user_list(user=request.user), pk=pk)
     form = PasswordResetForm(request.POST or None)
+    needs_second = target.pk != request.user.pk and services.second_person_needed(
+        user=target, kind=ChangeKind.PASSWORD
+    )
     if request.method == "POST" and form.is_valid():
+        password = form.cleaned_data["password"]
         try:
-            services.user_reset_password(
-                actor=request.user, user=target, password=form.cleaned_data["password"]
-            )
+            if needs_second:
+                services.account_change_request(
+                    actor=request.user, user=target, kind=ChangeKind.PASSWORD, password=password
+                )
+            else:
+                services.user_reset_password(actor=request.user, user=target, password=password)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The password has been reset. Hand it to the user in person."))
+            if needs_second:
+                messages.info(
+                    request, _("The new password has been filed: a second administrator must confirm it.")
+                )
+            else:
+                messages.success(request, _("The password has been reset. Hand it to the user in person."))
             return redirect("accounts:user_detail", pk=target.pk)
-    return render(request, "accounts/user_password.html", {"target": target, "form": form})
+    return render(
+        request,
+        "accounts/user_password.html",
+        {"target": target, "form": form, "needs_second": needs_second},
+    )
+
+
+@role_required(Role.ADMIN)
+def change_list(request: HttpRequest) -> HttpResponse:
+    """Account changes waiting for a second administrator, and the recent decisions (ADR 0007)."""
+    changes = selectors.change_requests(user=request.user)
+    return render(
+        request,
+        "accounts/change_list.html",
+        {
+            "pending": changes.filter(status=ChangeStatus.PENDING),
+            "decided": changes.exclude(status=ChangeStatus.PENDING)[:50],
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+@require_POST
+def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(selectors.change_requests(user=request.user), pk=pk)
+    try:
+        if request.POST.get("decision") == "confirm":
+            services.account_change_confirm(actor=request.user, change=change)
+            messages.success(request, _("The change has been confirmed and applied."))
+        else:
+            services.account_change_reject(actor=request.user, change=change)
+            messages.success(request, _("The request has been closed without a change."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("accounts:changes")
 
 
 # --- plan office: confirm self-registered applicants ---------------------------------------------

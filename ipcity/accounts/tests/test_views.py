@@ -198,7 +198,8 @@ def test_admin_manages_users(client: Client, users: Any, orgs: Any) -> None:
         {
             "username": "newfin",
             "display_name": "新财务",
-            "role": "finance",
+            # a department user: a finance account needs a second administrator (test_separation.py)
+            "role": "department",
             "department": orgs["departments"]["市财政局"].pk,
             "entity": "",
             "password": "Yantai2024-ok",
