@@ -383,11 +383,12 @@ class TableReader:
             self.position += len(chunk)
             try:
                 pending += decoder.decode(chunk, final=final)
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
+                bad_line = line + pending.count("\n") + chunk[: max(exc.start, 0)].count(b"\n")
                 raise SpreadsheetError(
                     _("Line %(line)s is not valid UTF-8 or GB18030 text: save the file as UTF-8 CSV."),
                     "encoding",
-                    line=line,
+                    line=bad_line,
                 ) from None
             start = 0
             for match in _EOL.finditer(pending):
