@@ -304,6 +304,8 @@ class TableReader:
                 for number, values in enumerate(
                     sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2
                 ):
+                    if values.count(None) == len(values) and number <= EXCEL_MAX_ROWS:
+                        continue  # a missing row openpyxl fills in: skipped without a look
                     if number > EXCEL_MAX_ROWS:
                         raise SpreadsheetError(
                             _("The sheet has rows beyond Excel's last row (%(max)s); it is damaged."),

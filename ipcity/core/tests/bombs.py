@@ -82,10 +82,12 @@ def write_xlsx(
     whitespace_bytes: int = 0,
     doctype: str = "",
     extra_members: dict[str, bytes] | None = None,
+    last_cell: str | None = None,
 ) -> Path:
     """A minimal workbook (inline strings) streamed into a deflated zip. `whitespace_bytes` of blanks
     go between the rows of <sheetData> (an XML text node the parser accumulates); `dimension` is the
-    declared <dimension ref>; `doctype` is put before the root element."""
+    declared <dimension ref>; `last_cell` (e.g. "ZZ60000") adds one cell there, far below the rows;
+    `doctype` is put before the root element."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)
@@ -108,6 +110,9 @@ def write_xlsx(
                     while left > 0:
                         sheet.write(block[: min(left, MiB)])
                         left -= MiB
+            if last_cell:
+                last_row = "".join(ch for ch in last_cell if ch.isdigit())
+                sheet.write(f'<row r="{last_row}"><c r="{last_cell}"><v>0</v></c></row>'.encode())
             sheet.write(b"</sheetData></worksheet>")
     return path
 
@@ -120,8 +125,9 @@ def whitespace_bomb(
 
 
 def dimension_bomb(path: Path, header: Sequence[str], row: Sequence[Any], ref: str = "A1:ZZ60000") -> Path:
-    """A tiny workbook that declares a huge used range: 702 columns × 60,000 rows for 2 real rows."""
-    return write_xlsx(path, [header, row], dimension=ref)
+    """A tiny workbook that declares a huge used range and has one cell in its far corner: openpyxl pads
+    every row to the declared width and fills the gap up to the corner (702 × 60,000 = 42 M cells)."""
+    return write_xlsx(path, [header, row], dimension=ref, last_cell=ref.split(":")[1])
 
 
 BILLION_LAUGHS = (
