@@ -5,8 +5,10 @@ bench/import_bombs.py."""
 from __future__ import annotations
 
 import io
+import tracemalloc
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -142,6 +144,23 @@ BILLION_LAUGHS = (
 def billion_laughs(path: Path, header: Sequence[str]) -> Path:
     """A workbook whose sheet XML declares nested entities (10^9 "lol"s if expanded) and uses one."""
     return write_xlsx(path, [header, [Raw("&lol9;")]], doctype=BILLION_LAUGHS)
+
+
+class Peak:
+    bytes = 0
+
+
+@contextmanager
+def peak_memory() -> Iterator[Peak]:
+    """The peak of Python allocations inside the block (tracemalloc): a bomb that inflates shows here,
+    without a timing assertion."""
+    peak = Peak()
+    tracemalloc.start()
+    try:
+        yield peak
+    finally:
+        peak.bytes = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
 
 
 def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
