@@ -25,6 +25,7 @@ Limits are per import kind (``limits_for("entities")``), defaults below, overrid
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -56,13 +57,19 @@ class Limits:
     max_ratio: int = 100  # uncompressed / compressed size of one member …
     ratio_floor_bytes: int = 4 * MiB  # … checked for members larger than this
     max_members: int = 500
+    max_file_bytes: int = 0  # the file itself; 0: settings.UPLOAD_MAX_BYTES
 
 
 # Per import kind; settings.IMPORT_LIMITS[kind] overrides any of these fields.
 KIND_DEFAULTS: dict[str, dict[str, int]] = {
     "entities": {"max_rows": 20_000, "max_uncompressed_bytes": 100 * MiB},
     "reports": {"max_rows": 2_000, "max_uncompressed_bytes": 50 * MiB},
-    "patents": {"max_rows": 5_000_000, "max_columns": 200, "max_uncompressed_bytes": 8 * GiB},
+    "patents": {
+        "max_rows": 5_000_000,
+        "max_columns": 200,
+        "max_uncompressed_bytes": 8 * GiB,
+        "max_file_bytes": 4 * GiB,
+    },
     "simulation": {"max_rows": 200_000, "max_uncompressed_bytes": 200 * MiB},
 }
 
@@ -71,6 +78,9 @@ def limits_for(kind: str) -> Limits:
     configured = getattr(settings, "IMPORT_LIMITS", {}).get(kind, {})
     known = {f.name for f in fields(Limits)}
     values = {k: int(v) for k, v in {**KIND_DEFAULTS.get(kind, {}), **configured}.items() if k in known}
+    values.setdefault("max_file_bytes", 0)
+    if not values["max_file_bytes"]:
+        values["max_file_bytes"] = int(settings.UPLOAD_MAX_BYTES)
     return replace(Limits(), **values)
 
 
@@ -101,6 +111,16 @@ def too_many_rows(limits: Limits) -> SpreadsheetError:
         "too_many_rows",
         max=limits.max_rows,
     )
+
+
+def check_file_size(size: int, limits: Limits) -> None:
+    if size > limits.max_file_bytes:
+        raise SpreadsheetError(
+            _("The file is too large (%(size)s MB; at most %(max)s MB)."),
+            "too_large",
+            size=size // MiB,
+            max=limits.max_file_bytes // MiB,
+        )
 
 
 # --------------------------------------------------------------------------- .xlsx as a zip
@@ -260,11 +280,13 @@ class TableReader:
     # ------------------------------------------------------------------ public
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        check_file_size(self.total, self.limits)
         yield from self._xlsx_rows() if self.format == "xlsx" else self._csv_rows()
 
     def count_rows(self) -> int:
         """The number of non-blank data rows, raising too_many_rows past the limit; cheap when a fast
         upper bound (lines of a CSV, row tags of a sheet) is already within the limit."""
+        check_file_size(self.total, self.limits)
         if self.format == "xlsx":
             check_xlsx_archive(self.source, self.limits)
             bound = xlsx_row_tags(self.source)
@@ -350,14 +372,16 @@ class TableReader:
                 width = self._header_width(list(header))
                 yield 1, list(header[:width])
                 data_rows = 0
+                max_cell = limits.max_cell_chars
                 for row in reader:
-                    if _blank(row):
-                        continue
+                    if not "".join(row).strip():
+                        continue  # a blank line (every field empty or spaces)
                     data_rows += 1
                     if data_rows > limits.max_rows:
                         raise too_many_rows(limits)
                     values = row[:width]
-                    self._check_cells(reader.line_num, values)
+                    if max(map(len, values)) > max_cell:
+                        self._check_cells(reader.line_num, values)
                     yield reader.line_num, values
             except csv.Error as exc:
                 raise SpreadsheetError(
@@ -392,22 +416,19 @@ class TableReader:
                     "encoding",
                     line=bad_line,
                 ) from None
-            start = 0
-            for match in _EOL.finditer(pending):
-                if match.group() == "\r" and match.end() == len(pending) and not final:
-                    break  # "\r" at the end of a chunk: it may be the first half of "\r\n"
-                text = pending[start : match.end()]
-                if len(text) > limit:
-                    raise self._line_too_long(line)
-                yield text
-                start = match.end()
-                line += 1
-            pending = pending[start:]
+            # StringIO with newline="" splits on \r\n, \n and \r and keeps the ends, in C.
+            lines = io.StringIO(pending, newline="").readlines()
+            pending = ""
+            # The last piece may be cut by the chunk boundary (no end yet, or a "\r" before its "\n").
+            if lines and not final and (not lines[-1].endswith(("\n", "\r")) or lines[-1].endswith("\r")):
+                pending = lines.pop()
+            if lines and max(map(len, lines)) > limit:
+                raise self._line_too_long(line + next(i for i, t in enumerate(lines) if len(t) > limit))
             if len(pending) > limit:
-                raise self._line_too_long(line)
+                raise self._line_too_long(line + len(lines))
+            yield from lines
+            line += len(lines)
             if final:
-                if pending:
-                    yield pending
                 return
 
     def _line_too_long(self, line: int) -> SpreadsheetError:
@@ -445,9 +466,6 @@ class TableReader:
                     row=number,
                     max=self.limits.max_cell_chars,
                 )
-
-
-_EOL = re.compile(r"\r\n|\n|\r")
 
 
 def _detect_encoding(head: bytes) -> str:

@@ -26,7 +26,14 @@ from ipcity.core.identifiers import ipc as ipc_id
 from ipcity.core.identifiers import patent_number
 from ipcity.core.identifiers import uscc as uscc_id
 from ipcity.core.money import InvalidMoney, parse_money
-from ipcity.core.spreadsheets import SpreadsheetError, TableReader, bounded_lines, limits_for, too_many_rows
+from ipcity.core.spreadsheets import (
+    SpreadsheetError,
+    TableReader,
+    bounded_lines,
+    check_file_size,
+    limits_for,
+    too_many_rows,
+)
 from ipcity.core.text import has_control_characters
 
 from . import analysis
@@ -229,6 +236,7 @@ class JsonlReader(Reader):
         with open(self.path, "rb") as raw:
             count = 0
             try:
+                check_file_size(self.total, self.limits)
                 for line in bounded_lines(raw, self.limits):
                     if line.strip():
                         count += 1

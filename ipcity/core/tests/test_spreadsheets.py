@@ -162,7 +162,7 @@ def test_csv_line_length_limit(tmp_path: Path, settings: Any) -> None:
 
 
 def test_a_line_without_newline_is_refused_without_reading_it_whole(tmp_path: Path, settings: Any) -> None:
-    settings.IMPORT_LIMITS = {"entities": {"max_line_chars": 1000}}
+    settings.IMPORT_LIMITS = {"entities": {"max_line_chars": 1000, "max_file_bytes": 100 * bombs.MiB}}
     path = tmp_path / "one-line.csv"
     path.write_bytes(b"a,b\n" + b"," * (20 * bombs.MiB))  # 20 M empty fields on one line
     with bombs.peak_memory() as peak:
@@ -228,3 +228,30 @@ def test_count_rows_checks_the_limit_before_any_row_is_used(tmp_path: Path, sett
     with pytest.raises(SpreadsheetError) as info:
         TableReader(path, path.name, limits_for("patents")).count_rows()
     assert info.value.code == "too_many_rows"
+
+
+def test_lines_cut_by_the_read_chunk(tmp_path: Path, settings: Any) -> None:
+    from ipcity.core.spreadsheets import CHUNK
+
+    settings.IMPORT_LIMITS = {"entities": {"max_cell_chars": bombs.MiB}}
+    # a "\r\n" whose "\r" ends the first chunk, then a field longer than a chunk
+    first = b"a,b\r\n" + b"x," + b"y" * (CHUNK - 5 - 2 - 1) + b"\r"
+    assert len(first) == CHUNK
+    path = tmp_path / "cut.csv"
+    path.write_bytes(first + b"\n" + b"z," + b"w" * (2 * CHUNK) + b"\r\nlast,row")
+    rows = read(path)
+    assert [n for n, _v in rows] == [1, 2, 3, 4]
+    assert rows[1][1] == ["x", "y" * (CHUNK - 8)]
+    assert rows[2][1] == ["z", "w" * (2 * CHUNK)] and rows[3][1] == ["last", "row"]
+
+
+def test_file_size_limit_defaults_to_the_upload_limit(tmp_path: Path, settings: Any) -> None:
+    path = tmp_path / "s.csv"
+    path.write_bytes(bombs.csv_bytes([HEADER, ["1", "2"]]))
+    settings.UPLOAD_MAX_BYTES = path.stat().st_size
+    assert len(read(path)) == 2
+    settings.UPLOAD_MAX_BYTES = path.stat().st_size - 1
+    assert refused(path).code == "too_large"
+    settings.IMPORT_LIMITS = {"entities": {"max_file_bytes": path.stat().st_size}}
+    assert len(read(path)) == 2
+    assert limits_for("patents").max_file_bytes == 4 * 1024 * bombs.MiB
