@@ -155,6 +155,15 @@ MEDIA_ROOT = VAR_DIR / "media"
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded spreadsheets and CSV files (ipcity.core.spreadsheets, docs/operations.md): per import kind, any
+# of max_rows, max_columns, max_cell_chars, max_line_chars, max_uncompressed_bytes, max_ratio,
+# ratio_floor_bytes, max_members overrides the defaults in ipcity/core/spreadsheets.py (KIND_DEFAULTS).
+IMPORT_LIMITS = {
+    "entities": {"max_rows": int(os.environ.get("IMPORT_MAX_ROWS_ENTITIES", "20000"))},
+    "reports": {"max_rows": int(os.environ.get("IMPORT_MAX_ROWS_REPORTS", "2000"))},
+    "patents": {"max_rows": int(os.environ.get("IMPORT_MAX_ROWS_PATENTS", "5000000"))},
+    "simulation": {"max_rows": int(os.environ.get("IMPORT_MAX_ROWS_SIMULATION", "200000"))},
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

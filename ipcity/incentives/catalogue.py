@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
-from .engine import Catalogue, FactError, UnknownScheme, read_batch
+from ipcity.core.spreadsheets import SpreadsheetError, TableReader, limits_for
+
+from .engine import Catalogue, FactError, UnknownScheme, applications_from_table, read_batch
 from .engine.errors import fact_error
 
 
@@ -138,8 +141,22 @@ def simulate_payload(applications: Any, reform: Any, language: str = "zh-hans") 
 
 def read_batch_upload(data: bytes, filename: str, language: str = "zh-hans") -> tuple[list[Any] | None, dict]:
     """Parse an uploaded JSON/CSV/Excel batch; (applications, {}) or (None, 422 body)."""
+    name = filename.lower()
+    is_zip = data[:2] == b"PK"
+    is_json = name.endswith(".json") or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
     try:
+        if is_zip or not is_json:
+            # Spreadsheets through the guarded reader: zip bombs, declared dimensions, XML entities, long
+            # lines and more rows than the simulation limit refuse the file (ipcity.core.spreadsheets).
+            table = TableReader(
+                io.BytesIO(data), "batch.xlsx" if is_zip else "batch.csv", limits_for("simulation")
+            )
+            rows = [values for _number, values in table.rows()]
+            return applications_from_table(rows[0], rows[1:]), {}
         return read_batch(data, filename), {}
+    except SpreadsheetError as exc:
+        zh, en = exc.both()
+        return None, error_detail([fact_error("file", exc.code or "unreadable", zh, en)], language)
     except (
         Exception
     ) as exc:  # any unreadable upload is bad user input (csv.Error, openpyxl, zip, …), never a 500

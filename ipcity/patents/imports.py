@@ -4,11 +4,9 @@ content hash is unchanged are skipped. See docs/patents-import.md and docs/adr/0
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 import unicodedata
@@ -28,6 +26,14 @@ from ipcity.core.identifiers import ipc as ipc_id
 from ipcity.core.identifiers import patent_number
 from ipcity.core.identifiers import uscc as uscc_id
 from ipcity.core.money import InvalidMoney, parse_money
+from ipcity.core.spreadsheets import (
+    SpreadsheetError,
+    TableReader,
+    bounded_lines,
+    check_file_size,
+    limits_for,
+    too_many_rows,
+)
 from ipcity.core.text import has_control_characters
 
 from . import analysis
@@ -168,88 +174,95 @@ def load_mapping(name: str = "auto") -> Mapping:
 
 
 class Reader:
-    """Iterates (row number, {header: text}) and reports how far through the file it is."""
+    """Iterates (row number, {header: text}) and reports how far through the file it is. Every limit of
+    the "patents" import kind applies (ipcity.core.spreadsheets: rows, columns, line length, zip bombs);
+    check_limits() refuses an over-long file before anything is written."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.total = path.stat().st_size
         self.position = 0
+        self.limits = limits_for("patents")
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         raise NotImplementedError
 
-
-def _detect_encoding(path: Path) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(65536)
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(head, final=False)
-        return "utf-8-sig"
-    except UnicodeDecodeError:
-        return "gb18030"
+    def check_limits(self) -> None:
+        """Raise ImportFileError if the file has more rows than the limit (or is a bomb): run before the
+        first batch is written, so a refused file writes nothing. Cheap when an upper bound (lines, or
+        row tags of the sheet XML) is within the limit; otherwise one counting pass, stopped at the limit."""
+        raise NotImplementedError
 
 
-class CsvReader(Reader):
-    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        with open(self.path, "rb") as raw:
-            text = io.TextIOWrapper(raw, encoding=_detect_encoding(self.path), newline="")
-            reader = csv.reader(text)
-            try:
-                headers = next(reader)
-            except StopIteration:
-                raise ImportFileError(_("The file is empty.")) from None
-            for number, values in enumerate(reader, start=2):
-                self.position = raw.tell()
-                if not "".join(values).strip():  # a blank line
-                    continue
-                yield number, dict(zip(headers, values, strict=False))
-            self.position = self.total
+class _TableReader(Reader):
+    """CSV and .xlsx through the guarded core reader."""
 
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.table = TableReader(path, path.name, self.limits)
 
-class XlsxReader(Reader):
-    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        import openpyxl
-
+    def check_limits(self) -> None:
         try:
-            book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same user error
-            raise ImportFileError(_("The Excel file cannot be read: %(error)s") % {"error": exc}) from None
+            self.table.count_rows()
+        except SpreadsheetError as exc:
+            raise ImportFileError(str(exc)) from None
+
+    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        table = self.table
         try:
-            sheet = book.worksheets[0]
-            max_row = sheet.max_row or 0
-            iterator = sheet.iter_rows(values_only=True)
-            try:
-                headers = [str(h) if h is not None else "" for h in next(iterator)]
-            except StopIteration:
-                raise ImportFileError(_("The file is empty.")) from None
-            for number, values in enumerate(iterator, start=2):
-                if max_row:
-                    self.position = int(self.total * min(number, max_row) / max_row)
-                if not any(v not in (None, "") for v in values):
-                    continue
+            iterator = table.rows()
+            _number, header = next(iterator)
+            headers = [str(h) if h is not None else "" for h in header]
+            for number, values in iterator:
+                self.position = table.position
                 yield number, dict(zip(headers, values, strict=False))
-            self.position = self.total
-        finally:
-            book.close()
+        except SpreadsheetError as exc:
+            if exc.code == "no_header":
+                raise ImportFileError(_("The file is empty.")) from None
+            raise ImportFileError(str(exc)) from None
+        self.position = self.total
+
+
+class CsvReader(_TableReader):
+    pass
+
+
+class XlsxReader(_TableReader):
+    pass
 
 
 class JsonlReader(Reader):
+    def check_limits(self) -> None:
+        with open(self.path, "rb") as raw:
+            count = 0
+            try:
+                check_file_size(self.total, self.limits)
+                for line in bounded_lines(raw, self.limits):
+                    if line.strip():
+                        count += 1
+                        if count > self.limits.max_rows:
+                            raise too_many_rows(self.limits)
+            except SpreadsheetError as exc:
+                raise ImportFileError(str(exc)) from None
+
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         with open(self.path, "rb") as raw:
-            for number, line in enumerate(raw, start=1):
-                self.position = raw.tell()
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except (json.JSONDecodeError, UnicodeDecodeError):
-                    yield number, {"__error__": _("This line is not valid JSON.")}
-                    continue
-                if not isinstance(data, dict):
-                    yield number, {"__error__": _("Each line must be a JSON object.")}
-                    continue
-                yield number, data
+            try:
+                for number, line in enumerate(bounded_lines(raw, self.limits), start=1):
+                    self.position = raw.tell()
+                    if not line.strip():
+                        continue
+                    try:
+                        data = json.loads(line)
+                    except (json.JSONDecodeError, UnicodeDecodeError):
+                        yield number, {"__error__": _("This line is not valid JSON.")}
+                        continue
+                    if not isinstance(data, dict):
+                        yield number, {"__error__": _("Each line must be a JSON object.")}
+                        continue
+                    yield number, data
+            except SpreadsheetError as exc:
+                raise ImportFileError(str(exc)) from None
 
 
 def reader_for(path: Path) -> Reader:
@@ -746,6 +759,7 @@ def run_import(
 
     mapping = load_mapping(mapping_name)
     reader = reader_for(path)
+    reader.check_limits()  # a file over the row limit (or a bomb) is refused before any batch is written
     if pipeline is None:
         pipeline = connection.vendor == "postgresql" and not connection.in_atomic_block
     if parser_process is None:

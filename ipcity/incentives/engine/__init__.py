@@ -5,7 +5,7 @@ Dated parameters with clause references, facts -> amount with Decimal throughout
 (per item/application, per entity per year, yearly quota) and what-if reforms over a batch.
 """
 
-from .batch import read_batch
+from .batch import applications_from_table, read_batch
 from .catalogue import Catalogue, parse_overrides
 from .errors import EngineError, FactError, PolicyError, UnknownScheme
 from .facts import COMMON_FACTS, FactSpec
@@ -35,6 +35,7 @@ __all__ = [
     "UnknownScheme",
     "load_schemes",
     "parse_overrides",
+    "applications_from_table",
     "read_batch",
     "round_fen",
 ]

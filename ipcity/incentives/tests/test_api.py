@@ -324,6 +324,45 @@ def test_unreadable_uploads_are_422(http, content) -> None:
     assert r.status_code == 422
 
 
+def _upload(http, name: str, content: bytes):
+    return http.post("/api/incentives/simulate", files={"file": (name, content, "application/octet-stream")})
+
+
+def test_simulation_upload_bombs_are_422_with_the_reason(http, tmp_path) -> None:
+    from ipcity.core.tests import bombs
+
+    header = ["scheme", "date", "issue_amount"]
+    row = ["securitisation", "2023-06-30", "30000000"]
+    bomb = bombs.whitespace_bomb(tmp_path / "bomb.xlsx", header, row, 16 * bombs.MiB)
+    lol = bombs.billion_laughs(tmp_path / "lol.xlsx", header)
+    for path, code in ((bomb, "compression_ratio"), (lol, "xml_entities")):
+        r = _upload(http, path.name, path.read_bytes())
+        assert r.status_code == 422, r.text
+        assert r.json()["detail"][0]["type"] == code or code in r.text
+    dim = bombs.dimension_bomb(tmp_path / "dim.xlsx", header, row)
+    r = _upload(http, "dim.xlsx", dim.read_bytes())
+    assert r.status_code == 200, r.text
+    assert r.json()["applications"] == 1
+
+
+@pytest.mark.parametrize("name", ["batch.csv", "batch.xlsx"])
+def test_simulation_row_limit_both_sides(http, settings, tmp_path, name) -> None:
+    from ipcity.core.tests import bombs
+
+    settings.IMPORT_LIMITS = {"simulation": {"max_rows": 2}}
+    rows = [["scheme", "date", "issue_amount"]] + [["securitisation", "2023-06-30", "30000000"]] * 3
+
+    def content(n: int) -> bytes:
+        if name.endswith(".csv"):
+            return bombs.csv_bytes(rows[: n + 1])
+        return bombs.write_xlsx(tmp_path / f"{n}.xlsx", rows[: n + 1]).read_bytes()
+
+    assert _upload(http, name, content(2)).status_code == 200
+    r = _upload(http, name, content(3))
+    assert r.status_code == 422
+    assert "more than 2 rows" in r.text or "超过 2 行" in r.text
+
+
 def test_openapi_documents_the_incentive_endpoints(http) -> None:
     r = http.get("/api/openapi.json")
     assert r.status_code == 200

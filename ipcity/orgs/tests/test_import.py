@@ -211,3 +211,66 @@ def test_odd_certification_year_is_a_row_error(orgs: Any, year: str) -> None:
     result = run(csv_bytes([bad]))
     assert [(e.row, e.column.split(" / ")[1]) for e in result.errors] == [(2, "Certification year")]
     assert not Entity.objects.exists()
+
+
+# --- import bombs and the row limit (ipcity.core.spreadsheets) ------------------------------------------
+
+
+def test_whitespace_bomb_is_refused_quickly_and_writes_nothing(orgs: Any, tmp_path: Path) -> None:
+    from ipcity.core.tests import bombs
+
+    path = bombs.whitespace_bomb(tmp_path / "bomb.xlsx", HEADER, row(make_uscc(70)), 16 * bombs.MiB)
+    with bombs.peak_memory() as peak:
+        result = run(path.read_bytes(), "bomb.xlsx")
+    assert peak.bytes < 20 * bombs.MiB  # the former reader held the 16 MiB text node, and more
+    assert not result.ok and Entity.objects.count() == 0
+    assert "压缩比异常" in result.errors[0].message_zh
+    assert "compressed suspiciously well" in result.errors[0].message_en
+
+
+def test_billion_laughs_is_refused_and_writes_nothing(orgs: Any, tmp_path: Path) -> None:
+    from ipcity.core.tests import bombs
+
+    result = run(bombs.billion_laughs(tmp_path / "lol.xlsx", HEADER).read_bytes(), "lol.xlsx")
+    assert not result.ok and Entity.objects.count() == 0
+    assert "XML bomb" in result.errors[0].message_en
+
+
+def test_declared_dimension_does_not_build_the_grid(orgs: Any, tmp_path: Path) -> None:
+    from ipcity.core.tests import bombs
+
+    # 1.6 KB declaring A1:ZZ60000 (the old reader built 42 M cells): only the real row is read.
+    path = bombs.dimension_bomb(tmp_path / "dim.xlsx", HEADER, row(make_uscc(71)))
+    with bombs.peak_memory() as peak:
+        result = run(path.read_bytes(), "dim.xlsx")
+    assert peak.bytes < 20 * bombs.MiB  # the former reader: 324 MB (bench/RESULTS.md)
+    assert result.ok, result.errors
+    assert (result.rows, result.created) == (1, 1)
+
+
+@pytest.mark.parametrize("name", ["e.csv", "e.xlsx"])
+def test_row_limit_accepts_the_limit_and_refuses_one_more(orgs: Any, settings: Any, name: str) -> None:
+    settings.IMPORT_LIMITS = {"entities": {"max_rows": 2}}
+    build = xlsx_bytes if name.endswith(".xlsx") else csv_bytes
+    over = run(build([row(make_uscc(80 + i), name=f"烟台{i}公司") for i in range(3)]), name)
+    assert not over.ok and Entity.objects.count() == 0
+    assert "文件超过 2 行" in over.errors[0].message_zh
+    assert "The file has more than 2 rows" in over.errors[0].message_en
+    at = run(build([row(make_uscc(80 + i), name=f"烟台{i}公司") for i in range(2)]), name)
+    assert at.ok, at.errors
+    assert at.created == 2
+
+
+def test_import_page_refuses_a_bomb_with_the_reason(client: Any, users: Any, tmp_path: Path) -> None:
+    from ipcity.core.tests import bombs
+
+    _login(client, users["plan_office"])
+    path = bombs.whitespace_bomb(tmp_path / "bomb.xlsx", HEADER, row(make_uscc(72)), 16 * bombs.MiB)
+    upload = SimpleUploadedFile("bomb.xlsx", path.read_bytes())
+    response = client.post("/orgs/entities/import/", {"file": upload})
+    assert response.status_code == 400
+    assert (
+        "compressed suspiciously well" in response.content.decode()
+        or "压缩比异常" in response.content.decode()
+    )
+    assert not Entity.objects.filter(uscc=make_uscc(72)).exists()

@@ -391,3 +391,81 @@ def test_new_rows_inserted_meanwhile_are_merged_not_lost(import_rows):
     assert Patent.objects.get(pk=patent.pk).title == "并发写入后的新标题"
     assert Patent.objects.filter(application_number=make(2020, "1", 3)).exists()
     assert ids[stale["application_number"]] == patent.pk and Patent.objects.count() == 3
+
+
+# --- import bombs and the row limit (ipcity.core.spreadsheets) ------------------------------------------
+
+
+def _write(path, rows):
+    """rows (dicts) as .csv, .xlsx or .jsonl by the path's suffix."""
+    from ipcity.core.tests import bombs
+
+    if path.suffix == ".csv":
+        return write_csv(path, rows)
+    if path.suffix == ".jsonl":
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        return path
+    return bombs.write_xlsx(path, [list(rows[0])] + [list(r.values()) for r in rows])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl"])
+def test_row_limit_refuses_the_file_before_any_batch_is_written(tmp_path, districts, sei, settings, suffix):
+    from ipcity.patents.imports import ImportFileError
+    from ipcity.patents.services import patent_file_import
+
+    settings.IMPORT_LIMITS = {"patents": {"max_rows": 3}}
+    rows = [row(application_number=make(2020, "1", 100 + i)) for i in range(4)]
+    with pytest.raises(ImportFileError) as info:
+        # batch_size=1: without the check first, three batches would be written before the 4th row
+        patent_file_import(actor="t", path=_write(tmp_path / f"over{suffix}", rows), batch_size=1)
+    assert "文件超过 3 行" in str(info.value) and "The file has more than 3 rows" in str(info.value)
+    assert Patent.objects.count() == 0
+    result = patent_file_import(actor="t", path=_write(tmp_path / f"at{suffix}", rows[:3]), batch_size=1)
+    assert result.imported == 3
+
+
+@pytest.mark.django_db
+def test_multi_line_fields_count_as_one_row(tmp_path, districts, sei, settings):
+    from ipcity.patents.services import patent_file_import
+
+    settings.IMPORT_LIMITS = {"patents": {"max_rows": 2}}
+    rows = [row(application_number=make(2020, "1", 200 + i), title=f"一种\n多行\n装置{i}") for i in range(2)]
+    assert patent_file_import(actor="t", path=write_csv(tmp_path / "ml.csv", rows)).imported == 2
+
+
+@pytest.mark.django_db
+def test_bombs_fail_the_import_quickly_and_write_nothing(tmp_path, districts, sei):
+    from ipcity.core.tests import bombs
+    from ipcity.patents.imports import ImportFileError
+    from ipcity.patents.services import patent_file_import
+
+    good = row(application_number=make(2020, "1", 300))
+    files = [
+        (
+            bombs.whitespace_bomb(tmp_path / "ws.xlsx", list(good), list(good.values()), 16 * bombs.MiB),
+            "expands",
+        ),
+        (bombs.billion_laughs(tmp_path / "lol.xlsx", list(good)), "XML bomb"),
+    ]
+    for path, reason in files:
+        with bombs.peak_memory() as peak, pytest.raises(ImportFileError) as info:
+            patent_file_import(actor="t", path=path)
+        assert peak.bytes < 20 * bombs.MiB and reason in str(info.value)
+    assert Patent.objects.count() == 0
+    # the declared dimension is ignored: the one real row is imported
+    dim = bombs.dimension_bomb(tmp_path / "dim.xlsx", list(good), list(good.values()))
+    assert patent_file_import(actor="t", path=dim).imported == 1
+
+
+@pytest.mark.django_db
+def test_a_jsonl_line_over_the_length_limit_fails_the_file(tmp_path, districts, sei, settings):
+    from ipcity.patents.imports import ImportFileError
+    from ipcity.patents.services import patent_file_import
+
+    settings.IMPORT_LIMITS = {"patents": {"max_line_chars": 1000}}
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps(row(title="长" * 1000), ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(ImportFileError):
+        patent_file_import(actor="t", path=path)
+    assert Patent.objects.count() == 0

@@ -170,3 +170,43 @@ def test_absurd_percent_cell_is_a_row_error(mini: Mini, percent: str):
     assert [(e.row, e.column[0]) for e in result.errors] == [(2, "E")]
     assert "0 to 100" in result.errors[0].message_en
     assert not ProgressReport.objects.exists()
+
+
+# --- import bombs and the row limit (ipcity.core.spreadsheets) ------------------------------------------
+
+
+def test_row_limit_accepts_the_limit_and_refuses_one_more(mini: Mini, settings):
+    settings.IMPORT_LIMITS = {"reports": {"max_rows": 1}}
+    second = ["1.1.1", "市司法局", "2023Q2", "at_risk", "30", "第二季度", "", "否"]
+    result = report_excel.import_reports(actor=mini.justice_user, plan=mini.plan, upload=xlsx([GOOD, second]))
+    assert not result.ok and ProgressReport.objects.count() == 0
+    assert "文件超过 1 行" in result.errors[0].message_zh
+    assert "The file has more than 1 rows" in result.errors[0].message_en
+    result = report_excel.import_reports(actor=mini.justice_user, plan=mini.plan, upload=xlsx([GOOD]))
+    assert result.ok, result.errors
+    assert ProgressReport.objects.count() == 1
+
+
+def test_whitespace_bomb_and_billion_laughs_are_refused(mini: Mini, tmp_path):
+    from ipcity.core.tests import bombs
+
+    bomb = bombs.whitespace_bomb(tmp_path / "bomb.xlsx", HEADER, GOOD, 16 * bombs.MiB)
+    lol = bombs.billion_laughs(tmp_path / "lol.xlsx", HEADER)
+    for path, reason in ((bomb, "compressed suspiciously well"), (lol, "XML bomb")):
+        upload = SimpleUploadedFile(path.name, path.read_bytes())
+        result = report_excel.import_reports(actor=mini.justice_user, plan=mini.plan, upload=upload)
+        assert not result.ok and reason in result.errors[0].message_en
+    assert ProgressReport.objects.count() == 0
+
+
+def test_declared_dimension_does_not_build_the_grid(mini: Mini, tmp_path):
+    from ipcity.core.tests import bombs
+
+    path = bombs.dimension_bomb(tmp_path / "dim.xlsx", HEADER, GOOD)
+    with bombs.peak_memory() as peak:
+        result = report_excel.import_reports(
+            actor=mini.justice_user, plan=mini.plan, upload=SimpleUploadedFile("dim.xlsx", path.read_bytes())
+        )
+    assert peak.bytes < 20 * bombs.MiB
+    assert result.ok, result.errors
+    assert ProgressReport.objects.count() == 1
