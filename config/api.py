@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ipcity.accounts.api import router as accounts_router
+from ipcity.core.api_auth import TokenExpired
 from ipcity.core.middleware import MALFORMED_MULTIPART_MESSAGE, error_body
 from ipcity.grants.api import router as grants_router
 from ipcity.incentives.api import router as incentives_router
@@ -38,6 +39,14 @@ def validation_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 def malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     """A multipart body that cannot be parsed (no boundary, truncated) is the client's error: 400, not 500."""
     return api.create_response(request, error_body("", MALFORMED_MULTIPART_MESSAGE, "multipart"), status=400)
+
+
+@api.exception_handler(TokenExpired)
+def token_expired(request: HttpRequest, exc: TokenExpired) -> HttpResponse:
+    """An expired bearer token: 401 in the per-field shape, saying what to do (ADR 0004)."""
+    response = api.create_response(request, error_body("", exc.message, "token_expired"), status=401)
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
 
 
 api.add_router("/accounts", accounts_router)

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ipcity.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -186,7 +187,18 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+# A signed-in session ends after SESSION_IDLE_TIMEOUT_MINUTES without a request, and in any case
+# SESSION_MAX_AGE_HOURS after the login (ipcity.accounts.middleware.SessionTimeoutMiddleware, ADR 0004).
+SESSION_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "30"))
+SESSION_MAX_AGE_HOURS = float(os.environ.get("SESSION_MAX_AGE_HOURS", "8"))
+SESSION_COOKIE_AGE = int(SESSION_MAX_AGE_HOURS * 3600)
+# Personal API tokens expire this many days after they are created (ADR 0004).
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "90"))
+# Anonymous forms, per client address per hour (ipcity.core.throttle; address as django-axes sees it).
+# The counters live in the default cache: production should point CACHES at Redis so that every worker
+# shares them (a per-process cache multiplies the limit by the number of workers).
+THROTTLE_REGISTRATIONS_PER_HOUR = int(os.environ.get("THROTTLE_REGISTRATIONS_PER_HOUR", "10"))
+THROTTLE_OBJECTIONS_PER_HOUR = int(os.environ.get("THROTTLE_OBJECTIONS_PER_HOUR", "10"))
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

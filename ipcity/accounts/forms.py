@@ -78,12 +78,32 @@ class RegistrationForm(forms.Form):
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(label=_("Password (again)"), widget=forms.PasswordInput(render_value=False))
+    licence = forms.FileField(
+        label=_("Business licence"),
+        required=False,
+        help_text=_(
+            "A scan or photo of the business licence (PDF, PNG or JPEG). The plan office checks it before "
+            "confirming that you act for the entity; without it, they contact the entity first."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
             self.add_error("password2", _("The two passwords do not match."))
         return data
+
+
+class PendingDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("confirm", _("Confirm")), ("reject", _("Refuse"))]
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        help_text=_("What you checked (confirming), or why the request is refused (required when refusing)."),
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -1,9 +1,12 @@
+import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CHANGE_TRANSITIONS, DEPARTMENT_ROLES, ENTITY_ROLES, ChangeKind, ChangeStatus, Role
@@ -38,7 +41,15 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="pending_users",
         help_text=_(
-            "A self-registered applicant who named an existing entity waits here until the plan office confirms."
+            "A self-registered applicant waits here until the plan office confirms the link to the entity."
+        ),
+    )
+    registration_licence = models.FileField(
+        _("business licence"),
+        upload_to="registrations/%Y/%m/",
+        blank=True,
+        help_text=_(
+            "A scan of the entity's business licence, uploaded at self-registration for the plan office."
         ),
     )
 
@@ -69,6 +80,11 @@ class User(AbstractUser):
         return self.is_authenticated and self.is_active and self.role in roles
 
 
+def default_token_expiry() -> datetime.datetime:
+    """API_TOKEN_LIFETIME_DAYS from now (ADR 0004)."""
+    return timezone.now() + datetime.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+
+
 class ApiToken(models.Model):
     """A personal token for machine clients of the API. Only its SHA-256 is stored."""
 
@@ -77,6 +93,7 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), default=default_token_expiry)
 
     class Meta:
         verbose_name = _("API token")
@@ -84,6 +101,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name}"
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
 
     @staticmethod
     def digest_of(raw: str) -> str:

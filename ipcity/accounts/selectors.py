@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from ipcity.core.permissions import user_has_role
 
@@ -18,11 +18,18 @@ def user_list(*, user: Any) -> QuerySet[User]:
 
 
 def pending_applicants(*, user: Any) -> QuerySet[User]:
-    """Self-registered applicants waiting for the plan office to confirm their entity (ADR 0006)."""
+    """Self-registered applicants waiting for the plan office to confirm their entity (ADR 0006), oldest
+    first, each with how many active users already act for that entity (`entity_users`: a second person
+    claiming an entity that has one is worth a call to the entity)."""
     if not user_has_role(user, Role.PLAN_OFFICE):
         return User.objects.none()
-    return User.objects.select_related("pending_entity").filter(
-        pending_entity__isnull=False, entity__isnull=True, is_active=True
+    return (
+        User.objects.select_related("pending_entity")
+        .filter(pending_entity__isnull=False, entity__isnull=True, is_active=True)
+        .annotate(
+            entity_users=Count("pending_entity__users", filter=Q(pending_entity__users__is_active=True))
+        )
+        .order_by("date_joined", "pk")
     )
 
 

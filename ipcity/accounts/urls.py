@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 import ipcity.orgs.converters  # noqa: F401 - registers <dbid:…>
 
@@ -11,10 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:password_changed"),
-        ),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -35,4 +32,5 @@ urlpatterns = [
     path("changes/<dbid:pk>/", views.change_decide, name="change_decide"),
     path("pending/", views.pending_list, name="pending"),
     path("pending/<dbid:pk>/", views.pending_decide, name="pending_decide"),
+    path("pending/<dbid:pk>/licence/", views.pending_licence, name="pending_licence"),
 ]

@@ -1,18 +1,25 @@
 """Login, self-registration, API tokens, and user management for administrators.
 Views parse input, call a service, render the result (STYLE rule 1)."""
 
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ipcity.core.permissions import role_required
+from ipcity.core.throttle import limit_for, throttle_hit, throttled_page
 
 from . import selectors, services
 from .choices import ChangeKind, ChangeStatus, Role
@@ -20,6 +27,7 @@ from .filters import UserFilter
 from .forms import (
     ApiTokenForm,
     PasswordResetForm,
+    PendingDecisionForm,
     RegistrationForm,
     UserCreateForm,
     UserEditForm,
@@ -36,7 +44,11 @@ class LoginView(auth_views.LoginView):
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("portal:home")
-    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and not throttle_hit(
+        request, "registration", limit_for("THROTTLE_REGISTRATIONS_PER_HOUR")
+    ):
+        return throttled_page(request)
+    form = RegistrationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -50,23 +62,37 @@ def register(request: HttpRequest) -> HttpResponse:
                 entity_kind=data["entity_kind"],
                 district=data["district"],
                 contact_phone=data["contact_phone"],
+                licence=data["licence"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc, {"name": "entity_name", "kind": "entity_kind"})
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if user.is_entity_pending:
-                messages.info(
-                    request,
-                    _(
-                        "Your account has been created. The entity is already registered: the plan office "
-                        "will confirm that you belong to it before you can act for it."
-                    ),
-                )
-            else:
-                messages.success(request, _("Your account and your entity have been registered."))
+            # The same answer whether or not the entity was already registered (ADR 0006).
+            messages.info(
+                request,
+                _(
+                    "Your account has been created. The plan office will confirm that you belong to the "
+                    "entity before you can act for it or apply for incentives."
+                ),
+            )
             return redirect("accounts:profile")
     return render(request, "accounts/register.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own form (checks the old password), written through the service so the change is audited
+    and the user's API tokens are revoked (ADR 0004)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_changed")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = services.user_change_password(
+            actor=self.request.user, user=form.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, user)  # this session stays; the user's other sessions end
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @login_required
@@ -91,7 +117,12 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/tokens.html",
-        {"form": form, "raw_token": raw_token, "tokens": user.api_tokens.order_by("-created_at")},
+        {
+            "form": form,
+            "raw_token": raw_token,
+            "tokens": user.api_tokens.order_by("-created_at"),
+            "lifetime": settings.API_TOKEN_LIFETIME_DAYS,
+        },
     )
 
 
@@ -261,7 +292,9 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PLAN_OFFICE)
 def pending_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "accounts/pending_list.html", {"pending": selectors.pending_applicants(user=request.user)}
+        request,
+        "accounts/pending_list.html",
+        {"pending": selectors.pending_applicants(user=request.user), "form": PendingDecisionForm()},
     )
 
 
@@ -269,10 +302,32 @@ def pending_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def pending_decide(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(selectors.pending_applicants(user=request.user), pk=pk)
-    if request.POST.get("decision") == "confirm":
-        services.user_confirm_entity(actor=request.user, user=target)
-        messages.success(request, _("The applicant now belongs to the entity."))
+    form = PendingDecisionForm(request.POST)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if form.cleaned_data["decision"] == "confirm":
+                services.user_confirm_entity(actor=request.user, user=target, reason=reason)
+                messages.success(request, _("The applicant now belongs to the entity."))
+            else:
+                services.user_reject_entity(actor=request.user, user=target, reason=reason)
+                messages.success(request, _("The request was refused and the account deactivated."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
     else:
-        services.user_reject_entity(actor=request.user, user=target)
-        messages.success(request, _("The request was refused and the account deactivated."))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("accounts:pending")
+
+
+@login_required
+def pending_licence(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The business licence a pending applicant uploaded; only the plan office sees it (the selector
+    finds nothing for anyone else: 404)."""
+    target = get_object_or_404(selectors.pending_applicants(user=request.user), pk=pk)
+    if not target.registration_licence:
+        raise Http404
+    return FileResponse(
+        target.registration_licence.open("rb"),
+        as_attachment=True,
+        filename=PurePath(target.registration_licence.name or "licence").name,
+    )

@@ -7,6 +7,17 @@ from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
+EXPIRED_MESSAGE = (
+    "This API token has expired; create a new one on /accounts/tokens/. / "
+    "此 API 令牌已过期，请在 /accounts/tokens/ 创建新令牌。"
+)
+
+
+class TokenExpired(Exception):
+    """A known token past its `expires_at`: config/api.py answers 401 in the API's error shape."""
+
+    message = EXPIRED_MESSAGE
+
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
@@ -15,7 +26,10 @@ class TokenAuth(HttpBearer):
         row = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
         if row is None or not row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if row.is_expired(now):
+            raise TokenExpired
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 

@@ -20,6 +20,7 @@ from ninja.files import UploadedFile
 
 from ipcity.core.api_auth import API_AUTH
 from ipcity.core.money import InvalidMoney, parse_money
+from ipcity.core.throttle import limit_for, throttle_hit, throttled_api
 from ipcity.orgs.models import Department
 
 from . import engine, selectors, services
@@ -505,6 +506,8 @@ def totals(request: HttpRequest) -> HttpResponse:
 
 @router.post("/announcements/{app_id}/objections", auth=None, summary="Lodge an objection (anyone)")
 def lodge_objection(request: HttpRequest, app_id: int, payload: ObjectionIn) -> HttpResponse:
+    if not throttle_hit(request, "objection", limit_for("THROTTLE_OBJECTIONS_PER_HOUR")):
+        return throttled_api()  # the page and the API share one count per address
     app = selectors.public_award_get(pk=app_id)
     return _run(
         lambda: services.objection_lodge(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ipcity.core.permissions import role_required
+from ipcity.core.throttle import limit_for, throttle_hit, throttled_page
 
 from . import engine, exports, selectors, services
 from .filters import ApplicationFilter, CallFilter
@@ -168,6 +169,13 @@ def apply(request: HttpRequest, pk: int, scheme_id: str) -> HttpResponse:
     call = selectors.call_get(user=request.user, pk=pk)
     if scheme_id not in call.schemes:
         raise Http404
+    if request.user.entity_id is None:  # type: ignore[union-attr]
+        # Say so before the form is filled in; the service refuses too (ADR 0006).
+        return render(
+            request,
+            "grants/apply.html",
+            {"call": call, "scheme": _scheme_info(scheme_id), "entity_pending": True},
+        )
     form = ApplicationForm(request.POST or None, scheme_id=scheme_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -416,6 +424,10 @@ def announcements(request: HttpRequest) -> HttpResponse:
 
 def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     app = selectors.public_award_get(pk=pk)
+    if request.method == "POST" and not throttle_hit(
+        request, "objection", limit_for("THROTTLE_OBJECTIONS_PER_HOUR")
+    ):
+        return throttled_page(request)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,12 +4,14 @@ from typing import Any
 
 import pytest
 
+from ipcity.accounts.models import User
+from ipcity.accounts.services import user_confirm_entity
 from ipcity.orgs.tests.fixtures import make_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_register_and_log_in_again(page: Any, orgs: Any) -> None:
+def test_register_and_log_in_again(page: Any, orgs: Any, users: Any) -> None:
     page.goto("/accounts/login/")
     page.click("#register-link")
     page.fill("#id_uscc", make_uscc(777).lower())
@@ -25,6 +27,10 @@ def test_register_and_log_in_again(page: Any, orgs: Any) -> None:
     page.wait_for_url("**/accounts/me/")
     assert "烟台浏览器测试有限公司" in page.content()
     assert "我的账户" in page.content()
+    assert page.locator("#pending-badge").count() == 1  # the plan office has not confirmed yet
+    user_confirm_entity(
+        actor=users["plan_office"], user=User.objects.get(username="browser_user"), reason="营业执照已核对"
+    )
     page.click("#user-menu")
     page.click("#logout-button")
     page.goto("/accounts/login/")

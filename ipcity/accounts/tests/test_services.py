@@ -90,7 +90,7 @@ def test_reset_password_is_audited_without_hash(users: Any) -> None:
     assert "pbkdf2" not in str(entry.after) and "md5" not in str(entry.after)
 
 
-def test_register_new_entity_links_at_once(orgs: Any) -> None:
+def test_register_new_entity_creates_it_but_the_link_waits_for_the_plan_office(orgs: Any) -> None:
     user = services.user_register(
         username="newco",
         password=GOOD_PASSWORD,
@@ -102,8 +102,8 @@ def test_register_new_entity_links_at_once(orgs: Any) -> None:
         district=orgs["districts"]["龙口市"],
     )
     assert user.role == "applicant"
-    assert user.entity is not None and user.entity.uscc == make_uscc(300)
-    assert not user.is_entity_pending
+    assert user.entity is None and user.is_entity_pending  # finding 11: no longer linked at once
+    assert user.pending_entity is not None and user.pending_entity.uscc == make_uscc(300)
 
 
 def test_register_existing_entity_is_pending_until_confirmed(entity: Any, users: Any) -> None:
@@ -146,7 +146,7 @@ def test_reject_pending_deactivates(entity: Any, users: Any) -> None:
     user = services.user_register(
         username="joiner", password=GOOD_PASSWORD, email="j@b.cn", display_name="王五", uscc=entity.uscc
     )
-    services.user_reject_entity(actor=users["plan_office"], user=user)
+    services.user_reject_entity(actor=users["plan_office"], user=user, reason="不是该企业员工")
     user.refresh_from_db()
     assert not user.is_active and user.entity is None
 

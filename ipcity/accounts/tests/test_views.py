@@ -115,12 +115,16 @@ def _registration(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def test_register_new_entity_then_login(client: Client, orgs: Any) -> None:
+def test_register_new_entity_then_login(client: Client, orgs: Any, users: Any) -> None:
     response = client.post("/accounts/register/", _registration(district=orgs["districts"]["莱州市"].pk))
     assert response.status_code == 302
     user = User.objects.get(username="zhaoliu")
-    assert user.entity is not None and user.entity.uscc == make_uscc(500)
-    assert user.entity.district is not None and user.entity.district.name == "莱州市"
+    assert user.entity is None and user.pending_entity is not None  # finding 11: pending, not linked
+    assert user.pending_entity.uscc == make_uscc(500)
+    assert user.pending_entity.district is not None and user.pending_entity.district.name == "莱州市"
+    office = Client()
+    office.force_login(users["plan_office"])
+    office.post(f"/accounts/pending/{user.pk}/", {"decision": "confirm", "reason": "营业执照已核对"})
     client.post("/accounts/logout/")
     again = client.post("/accounts/login/", {"username": "zhaoliu", "password": "Yantai2024-ok"})
     assert again.status_code == 302

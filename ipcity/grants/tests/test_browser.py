@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from ipcity.accounts.models import User
+from ipcity.accounts.services import user_confirm_entity
 from ipcity.core.identifiers.uscc import check_character
 from ipcity.grants.models import Application
 
@@ -55,6 +57,12 @@ def test_registration_to_payment_through_every_role(
     page.click("#register-submit")
     page.wait_for_selector("#user-menu")  # signed in as the new applicant
     assert "烟台浏览器测试科技有限公司" in page.inner_text("main")
+    # Until the plan office confirms the registration (ADR 0006), the apply page says so instead of a form.
+    page.goto(f"/grants/calls/{world.call.pk}/apply/overseas_litigation/")
+    assert page.locator("#entity-pending").count() == 1 and page.locator("#application-form").count() == 0
+    user_confirm_entity(
+        actor=world.plan_office, user=User.objects.get(username="liuyang_browser"), reason="营业执照已核对"
+    )
 
     # 2. They apply: the form is generated from the scheme, the draft shows the provisional amount.
     page.goto(f"/grants/calls/{world.call.pk}/")
