@@ -187,3 +187,15 @@ LOGGING = {
 }
 
 SITE_NAME = _("ipcity")
+
+# --- Uploaded files, response headers, API docs (security review, issue 8; docs/adr/0008) -------------
+# Uploaded files have no public URL: each is downloaded through a view that checks the user's right to
+# its object, then either streamed by Django ("django") or handed to the proxy to send from an internal
+# location ("x-accel" for nginx's X-Accel-Redirect, "x-sendfile" for Apache/lighttpd). See
+# docs/operations.md for the nginx `internal` location MEDIA_INTERNAL_PREFIX must point at.
+MEDIA_SERVE_MODE = os.environ.get("MEDIA_SERVE_MODE", "django")
+MEDIA_INTERNAL_PREFIX = os.environ.get("MEDIA_INTERNAL_PREFIX", "/protected-media/")
+if MEDIA_SERVE_MODE not in ("django", "x-accel", "x-sendfile"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("MEDIA_SERVE_MODE must be django, x-accel or x-sendfile.")

@@ -1,11 +1,43 @@
 """Checks uploaded files for size and real type (by content, not only by name) before they are kept."""
 
+import re
+import uuid
 from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+
+_SAFE_EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
+
+
+@deconstructible
+class UnguessableName:
+    """A FileField's `upload_to`: `<prefix>/<yyyy>/<uuid4 hex><ext>` (docs/adr/0008).
+
+    Nobody can guess a stored name from an original name, a date or a neighbour's; the original name is
+    kept in the model (`original_name`) and given back as the download's file name.
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix.strip("/")
+
+    def __call__(self, instance: Any, filename: str) -> str:
+        ext = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+        if not _SAFE_EXTENSION.fullmatch(ext):
+            ext = ""
+        return f"{self.prefix}/{timezone.now():%Y}/{uuid.uuid4().hex}{ext}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UnguessableName) and other.prefix == self.prefix
+
+    def __hash__(self) -> int:
+        return hash(self.prefix)
 
 
 @dataclass(frozen=True)
