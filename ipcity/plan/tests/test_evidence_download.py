@@ -6,13 +6,14 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ipcity.core.testing import minimal_pdf
 from ipcity.plan import report_services as svc
 
 from .test_report_fixtures import Mini, build_mini, mk_user
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n% evidence\n%%EOF\n"
+PDF = minimal_pdf("evidence")
 
 
 @pytest.fixture
