@@ -15,6 +15,7 @@ Every download is `Content-Disposition: attachment` with `X-Content-Type-Options
 """
 
 import mimetypes
+import os
 from urllib.parse import quote
 
 from django.conf import settings
@@ -68,5 +69,6 @@ def stored_file_response(
         prefix = str(settings.MEDIA_INTERNAL_PREFIX).rstrip("/")
         response["X-Accel-Redirect"] = f"{prefix}/{quote(name)}"
     else:
-        response["X-Sendfile"] = storage.path(name)
+        # The path's bytes as they are on disk (a WSGI header is Latin-1: each byte one character).
+        response["X-Sendfile"] = os.fsencode(storage.path(name)).decode("latin-1")
     return _protect(response)

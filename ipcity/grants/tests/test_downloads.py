@@ -127,3 +127,16 @@ def test_the_api_download_is_scoped_and_an_attachment(world: World, http: Any) -
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_old_chinese_name_goes_to_the_proxy_intact(world: World, client: Any, settings: Any) -> None:
+    attachment = world.submitted(subject="DL-ZH").attachments.get()
+    old = default_storage.save("grants/2025/01/判决书.pdf", ContentFile(b"%PDF-1.4 old\n"))
+    type(attachment).objects.filter(pk=attachment.pk).update(file=old)
+    client.force_login(world.reviewer)
+    settings.MEDIA_SERVE_MODE = "x-accel"
+    accel = client.get(f"/grants/attachments/{attachment.pk}/")
+    assert accel["X-Accel-Redirect"] == "/protected-media/grants/2025/01/%E5%88%A4%E5%86%B3%E4%B9%A6.pdf"
+    settings.MEDIA_SERVE_MODE = "x-sendfile"
+    sendfile = client.get(f"/grants/attachments/{attachment.pk}/")
+    assert sendfile["X-Sendfile"].encode("latin-1") == default_storage.path(old).encode()
