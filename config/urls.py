@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -20,5 +18,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("ipcity.portal.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No URL serves MEDIA_ROOT, not even with DEBUG on: uploaded files go out only through the download
+# views, which check the user's right to the object first (docs/adr/0008-serving-uploaded-files.md).

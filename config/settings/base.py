@@ -220,3 +220,34 @@ LOGGING = {
 }
 
 SITE_NAME = _("ipcity")
+
+# --- Uploaded files, response headers, API docs (security review, issue 8; docs/adr/0008) -------------
+# Uploaded files have no public URL: each is downloaded through a view that checks the user's right to
+# its object, then either streamed by Django ("django") or handed to the proxy to send from an internal
+# location ("x-accel" for nginx's X-Accel-Redirect, "x-sendfile" for Apache/lighttpd). See
+# docs/operations.md for the nginx `internal` location MEDIA_INTERNAL_PREFIX must point at.
+MEDIA_SERVE_MODE = os.environ.get("MEDIA_SERVE_MODE", "django")
+MEDIA_INTERNAL_PREFIX = os.environ.get("MEDIA_INTERNAL_PREFIX", "/protected-media/")
+if MEDIA_SERVE_MODE not in ("django", "x-accel", "x-sendfile"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("MEDIA_SERVE_MODE must be django, x-accel or x-sendfile.")
+
+# Response headers Django has no setting for: ipcity.core.middleware.SecurityHeadersMiddleware, right after
+# SecurityMiddleware. Scripts from our own origin only (no inline script: behaviour lives in static files);
+# inline style attributes stay allowed (Bootstrap progress bars, pygal's SVG charts).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "ipcity.core.middleware.SecurityHeadersMiddleware",
+)
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=()"
+)
+# The API docs (/api/docs) use django-ninja's own copy of Swagger UI (its static files), not a CDN.
+INSTALLED_APPS += ["ninja"]

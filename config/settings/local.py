@@ -2,7 +2,8 @@
 
 from .base import *
 
-DEBUG = env_bool("DEBUG", True)
+# DEBUG only when the environment asks for it (DEBUG=1): its error pages show settings and code.
+DEBUG = env_bool("DEBUG", False)
 # A local-only key; production refuses to start without SECRET_KEY in the environment.
 SECRET_KEY = os.environ.get("SECRET_KEY") or "local-development-only-not-secret"  # noqa: S105
 

@@ -128,3 +128,34 @@ class RejectControlCharactersMiddleware:
         if api:
             return JsonResponse(error_body(field, CONTROL_MESSAGE, "control_character"), status=422)
         raise BadRequest(f"{field}: {CONTROL_MESSAGE}")
+
+
+class SecurityHeadersMiddleware:
+    """Adds the response headers Django has no setting for (security review, issue 8):
+
+    - `Content-Security-Policy` (settings.CONTENT_SECURITY_POLICY): scripts only from our own origin, so no
+      inline script or event handler runs; templates put behaviour in static files (core/ipcity.js).
+    - `Permissions-Policy` (settings.PERMISSIONS_POLICY): no camera, microphone, geolocation, payment ….
+    - `Cache-Control: private, no-store` on every response to a signed-in user or a bearer-token client,
+      so no proxy or shared browser cache keeps a page of personal or unpublished data.
+
+    A view that sets one of these headers itself keeps its own. Static files never reach this middleware
+    (WhiteNoise answers them first) and stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        permissions = getattr(settings, "PERMISSIONS_POLICY", "")
+        if permissions and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = permissions
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        if signed_in or "Authorization" in request.headers:
+            response["Cache-Control"] = "private, no-store"
+        return response

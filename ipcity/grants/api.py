@@ -12,20 +12,22 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from ipcity.core.api_auth import API_AUTH
+from ipcity.core.downloads import stored_file_response
 from ipcity.core.money import InvalidMoney, parse_money
 from ipcity.core.throttle import limit_for, throttle_hit, throttled_api
 from ipcity.orgs.models import Department
 
 from . import engine, selectors, services
 from .filters import ApplicationFilter, CallFilter
-from .models import Application, Attachment, Call, Objection
+from .models import Application, Call, Objection
 from .services import NotAllowed, Refused
 
 router = Router(tags=["grants"])
@@ -413,12 +415,9 @@ def upload_attachment(
 
 
 @router.get("/attachments/{attachment_id}", auth=API_AUTH, summary="Download an attachment")
-def download_attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
-    attachment = Attachment.objects.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise HttpError(404, "Not found.")
-    selectors.application_get(user=request.user, pk=attachment.application_id)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+def download_attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    attachment = selectors.attachment_get(user=request.user, pk=attachment_id)
+    return stored_file_response(attachment.file.name, filename=attachment.original_name)
 
 
 ACTIONS: dict[str, Callable[[Any, Application, ActionIn], Any]] = {

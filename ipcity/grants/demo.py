@@ -13,11 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from ipcity.core.testing import minimal_pdf
+
 DEMO_CALL_TITLE = "2024年度知识产权保护与运用奖补申报（演示）"
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% demo document\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, minimal_pdf("demo document"), content_type="application/pdf")
 
 
 def load(*, stdout: Any, options: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ipcity.core.models import TimeStampedModel
+from ipcity.core.uploads import UnguessableName
 
 from .choices import (
     EDITABLE_STATUSES,
@@ -248,7 +249,7 @@ class Application(TimeStampedModel):
 class Attachment(TimeStampedModel):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     code = models.CharField(_("kind"), max_length=60)
-    file = models.FileField(_("file"), upload_to="grants/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=UnguessableName("grants"))
     original_name = models.CharField(_("file name"), max_length=200)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from .choices import AWARDED_STATUSES, ApplicationStatus, CallStatus
-from .models import Application, Call, ConflictDeclaration, LedgerEntry, Payment
+from .models import Application, Attachment, Call, ConflictDeclaration, LedgerEntry, Payment
 
 S = ApplicationStatus
 PUBLIC_STATUSES = (S.ANNOUNCED, S.PAID)
@@ -70,6 +70,18 @@ def review_queue(*, user: Any) -> QuerySet[Application]:
 
 def application_get(*, user: Any, pk: int) -> Application:
     found = application_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def attachment_get(*, user: Any, pk: int) -> Attachment:
+    """An attachment of an application the user may see; 404 otherwise (the file goes out only then)."""
+    found = (
+        Attachment.objects.filter(pk=pk, application__in=application_list(user=user).values("pk"))
+        .select_related("application")
+        .first()
+    )
     if found is None:
         raise Http404
     return found

@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ipcity.core.downloads import stored_file_response
 from ipcity.core.permissions import role_required
 from ipcity.core.throttle import limit_for, throttle_hit, throttled_page
 
@@ -29,7 +31,7 @@ from .forms import (
     ReasonForm,
     ResolveForm,
 )
-from .models import Attachment, Objection
+from .models import Objection
 from .services import NotAllowed, Refused
 
 
@@ -363,13 +365,10 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    """An attachment, for whoever may see its application (selectors decide)."""
-    attachment = Attachment.objects.filter(pk=pk).first()
-    if attachment is None:
-        raise Http404
-    selectors.application_get(user=request.user, pk=attachment.application_id)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An attachment, for whoever may see its application (selectors decide); docs/adr/0008."""
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    return stored_file_response(attachment.file.name, filename=attachment.original_name)
 
 
 @require_POST

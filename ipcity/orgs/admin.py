@@ -1,8 +1,9 @@
-"""Read-only views of organisations in the admin site; writes go through ipcity.orgs.services."""
+"""Read-only views of departments, districts and entities in the admin site (what the `admin` role needs to
+manage users); certifications are business data on the orgs pages. Writes go through ipcity.orgs.services."""
 
 from django.contrib import admin
 
-from .models import Certification, Department, District, Entity
+from .models import Department, District, Entity
 
 
 @admin.register(Department)
@@ -21,9 +22,3 @@ class EntityAdmin(admin.ModelAdmin):
     list_display = ("name", "uscc", "kind", "district", "is_demo")
     list_filter = ("kind", "district", "is_demo")
     search_fields = ("name", "uscc")
-
-
-@admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
-    list_display = ("entity", "kind", "level", "year", "source")
-    list_filter = ("kind", "level", "year")

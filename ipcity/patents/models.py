@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ipcity.core.identifiers import ipc as ipc_id
 from ipcity.core.identifiers import patent_number
 from ipcity.core.models import TimeStampedModel
+from ipcity.core.uploads import UnguessableName
 
 from .choices import (
     IMPORT_TRANSITIONS,
@@ -304,7 +305,7 @@ class KpiLedgerState(models.Model):
 class ImportJob(TimeStampedModel):
     """A patent file import run as a background job; the page polls its progress."""
 
-    file = models.FileField(_("file"), upload_to="patent-imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=UnguessableName("patent-imports"))
     original_name = models.CharField(_("file name"), max_length=255)
     mapping = models.CharField(_("column mapping"), max_length=60, default="auto")
     status = models.CharField(

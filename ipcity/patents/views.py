@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pygal
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ipcity.accounts.choices import Role
+from ipcity.core.downloads import stored_file_response
 from ipcity.core.excel import append_row
 from ipcity.core.identifiers import patent_number
 from ipcity.core.permissions import role_required, user_has_role
@@ -390,14 +392,15 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @role_required(*IMPORT_READERS)
-def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+def import_report(request: HttpRequest, pk: int) -> Any:
     job = get_object_or_404(import_jobs_for(request.user), pk=pk)
-    path = Path(job.report_path) if job.report_path else None
-    if path is None or not path.is_file():
+    # The report is written beside the uploaded file, under MEDIA_ROOT; it goes out like every upload.
+    media = Path(settings.MEDIA_ROOT).resolve()
+    report = Path(job.report_path).resolve() if job.report_path else None
+    if report is None or not report.is_relative_to(media):
         raise Http404(_("No error report for this import."))
-    response = HttpResponse(path.read_bytes(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{Path(job.original_name).stem}.errors.csv"'
-    return response
+    name = report.relative_to(media).as_posix()
+    return stored_file_response(name, filename=f"{Path(job.original_name).stem}.errors.csv")
 
 
 # ------------------------------------------------------------------ innovation ledger (重大科技创新台账)

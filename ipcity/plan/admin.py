@@ -1,22 +1,14 @@
-"""Read-only admin for the plan: the structure comes from the policy package (load_policy) and every
-other write goes through services (STYLE rule 1), so the admin only lets people look."""
+"""Read-only admin for the plan's structure (plan, programmes, measures, tasks, indicators), which comes
+from the policy package (load_policy). Indicator values, work points and commendations are business data
+reached through the product's own pages, so they are not registered (security review, issue 8, finding 7);
+every write goes through services (STYLE rule 1)."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import (
-    Commendation,
-    Indicator,
-    IndicatorValue,
-    Measure,
-    Plan,
-    Programme,
-    Task,
-    TaskAssignment,
-    WorkPoint,
-)
+from .models import Indicator, Measure, Plan, Programme, Task, TaskAssignment
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -67,20 +59,3 @@ class TaskAdmin(ReadOnly):
 @admin.register(Indicator)
 class IndicatorAdmin(ReadOnly):
     list_display = ["code", "name", "comparison", "target", "target_year", "computed_by"]
-
-
-@admin.register(IndicatorValue)
-class IndicatorValueAdmin(ReadOnly):
-    list_display = ["indicator", "year", "as_of", "value", "source_kind", "source"]
-    list_filter = ["indicator", "source_kind"]
-
-
-@admin.register(WorkPoint)
-class WorkPointAdmin(ReadOnly):
-    list_display = ["task", "year", "title", "due_date", "department", "district", "status"]
-    list_filter = ["year", "status", "department"]
-
-
-@admin.register(Commendation)
-class CommendationAdmin(ReadOnly):
-    list_display = ["year", "kind", "recipient", "awarded_on"]

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ipcity.core.models import TimeStampedModel
+from ipcity.core.uploads import UnguessableName
 
 from .choices import (
     REPORT_EDITABLE,
@@ -433,7 +434,7 @@ class ProgressReport(TimeStampedModel):
 
 class ReportEvidence(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=UnguessableName("evidence"))
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)

@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ipcity.accounts.choices import Role
+from ipcity.core.downloads import stored_file_response
 from ipcity.core.permissions import role_required
 
 from . import report_excel
@@ -269,7 +270,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> Any:
     evidence = report.evidence.filter(pk=evidence_id).first()
     if evidence is None:
         raise Http404
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    return stored_file_response(evidence.file.name, filename=evidence.original_name)
 
 
 # --------------------------------------------------------------------------- plan office: settings

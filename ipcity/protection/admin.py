@@ -1,22 +1,2 @@
-from typing import Any
-
-from django.contrib import admin
-from django.http import HttpRequest
-
-from .models import CreditRecord
-
-
-@admin.register(CreditRecord)
-class CreditRecordAdmin(admin.ModelAdmin):
-    """Read-only: the plan office records punishments through the services (audited)."""
-
-    list_display = ["entity", "behaviour", "period_start", "period_end", "source_document", "is_demo"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+"""Nothing of protection is registered in the admin site: credit records (punishments) are business data,
+kept by the plan office through the services and shown on the product's own pages (docs/adr/0004)."""

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ipcity.core.identifiers.uscc import check_character
+from ipcity.core.testing import minimal_pdf
 
 _serial = itertools.count(1)
 
@@ -35,7 +36,7 @@ def new_entity(name: str | None = None, district: str = "芝罘区") -> Any:
 
 
 def pdf(name: str = "judgment.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% test document\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, minimal_pdf(), content_type="application/pdf")
 
 
 class World:

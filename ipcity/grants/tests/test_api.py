@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from ipcity.core.testing import minimal_pdf
 from ipcity.grants.models import Application
 
 from .conftest import World
@@ -58,7 +59,7 @@ def test_full_workflow_over_http(world: World, http: Any) -> None:
     ok = applicant.post(
         f"/api/grants/applications/{app_id}/attachments",
         data={"code": "judgment"},
-        files={"file": ("j.pdf", b"%PDF-1.4 judgment", "application/pdf")},
+        files={"file": ("j.pdf", minimal_pdf("judgment"), "application/pdf")},
     )
     assert ok.status_code == 201, ok.text
     download = http.as_user(world.other_applicant).get(f"/api/grants/attachments/{ok.json()['id']}")

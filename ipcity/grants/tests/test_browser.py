@@ -15,6 +15,7 @@ from django.utils import timezone
 from ipcity.accounts.models import User
 from ipcity.accounts.services import user_confirm_entity
 from ipcity.core.identifiers.uscc import check_character
+from ipcity.core.testing import minimal_pdf
 from ipcity.grants.models import Application
 
 from .conftest import World
@@ -78,7 +79,7 @@ def test_registration_to_payment_through_every_role(
     assert "二(一)4" in page.inner_text("#trace")
     page.set_input_files(
         "input[name=file]",
-        files=[{"name": "判决书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% judgment\n"}],
+        files=[{"name": "判决书.pdf", "mimeType": "application/pdf", "buffer": minimal_pdf("judgment")}],
     )
     page.click("#upload")
     page.wait_for_selector("text=判决书.pdf")

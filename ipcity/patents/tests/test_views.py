@@ -107,7 +107,7 @@ def test_import_page_runs_a_job_with_progress(
     progress = client.get(f"/patents/import/{job.pk}/progress.json").json()
     assert progress["percent"] == 100 and progress["status"] == "done"
     report = client.get(f"/patents/import/{job.pk}/report.csv")
-    assert b"application_number" in report.content
+    assert b"application_number" in b"".join(report.streaming_content)
     bad = client.post("/patents/import/", {"file": SimpleUploadedFile("p.exe", b"MZ..."), "mapping": "auto"})
     assert bad.status_code == 200 and ImportJob.objects.count() == 1
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from ipcity.core.testing import minimal_pdf
 from ipcity.plan import report_services as svc
 from ipcity.plan.models import ProgressReport
 
@@ -51,7 +52,7 @@ def test_department_submits_lead_accepts(
     page.fill("#id_narrative", "指导调解组织受理知识产权纠纷36件，开展法律援助。")
     page.fill("#id_figures", "调解案件 = 36 件\n法律援助 = 12 件")
     evidence = tmp_path / "证明材料.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n% demo evidence\n")
+    evidence.write_bytes(minimal_pdf("demo evidence"))
     page.set_input_files("#id_evidence", str(evidence))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "report-form.png"), full_page=True)

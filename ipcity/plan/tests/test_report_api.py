@@ -2,6 +2,7 @@
 
 import pytest
 
+from ipcity.core.testing import minimal_pdf
 from ipcity.plan import report_services as svc
 from ipcity.plan.choices import ReportStatus
 from ipcity.plan.models import ProgressReport
@@ -38,7 +39,7 @@ def test_full_flow_over_http(http, mini: Mini):
     assert resp.json()["status"] == "draft" and resp.json()["figures"][0]["value"] == "200"
 
     assert dept.patch(f"{BASE}{rid}", json={"percent_complete": 55}).json()["percent_complete"] == 55
-    ev = dept.post(f"{BASE}{rid}/evidence", files={"file": ("证明.pdf", b"%PDF-1.4 test", "application/pdf")})
+    ev = dept.post(f"{BASE}{rid}/evidence", files={"file": ("证明.pdf", minimal_pdf(), "application/pdf")})
     assert ev.status_code == 201 and len(ev.json()["sha256"]) == 64
     assert dept.post(f"{BASE}{rid}/submit").json()["status"] == "submitted"
 
@@ -169,13 +170,15 @@ def test_bad_list_filter_is_422_per_field(http, mini: Mini):
 def test_evidence_withdrawal_over_http(http, mini: Mini):
     dept = http.as_user(mini.justice_user)
     rid = new_report(http, mini.justice_user).json()["id"]
-    ev = dept.post(f"{BASE}{rid}/evidence", files={"file": ("错.pdf", b"%PDF-1.4 test", "application/pdf")})
+    ev = dept.post(f"{BASE}{rid}/evidence", files={"file": ("错.pdf", minimal_pdf(), "application/pdf")})
     eid = ev.json()["id"]
     assert http.as_user(mini.court_user).delete(f"{BASE}{rid}/evidence/{eid}").status_code in (403, 404)
     assert dept.delete(f"{BASE}{rid}/evidence/{eid}").status_code == 204
     assert dept.get(f"{BASE}{rid}").json()["evidence"] == []
     assert dept.delete(f"{BASE}{rid}/evidence/{eid}").status_code == 404
-    again = dept.post(f"{BASE}{rid}/evidence", files={"file": ("对.pdf", b"%PDF-1.4 ok", "application/pdf")})
+    again = dept.post(
+        f"{BASE}{rid}/evidence", files={"file": ("对.pdf", minimal_pdf("ok"), "application/pdf")}
+    )
     dept.post(f"{BASE}{rid}/submit")
     assert dept.delete(f"{BASE}{rid}/evidence/{again.json()['id']}").status_code == 409
     assert [e["name"] for e in dept.get(f"{BASE}{rid}").json()["evidence"]] == ["对.pdf"]

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from ipcity.core.models import AuditEntry
+from ipcity.core.testing import minimal_pdf
 from ipcity.plan import report_services as svc
 from ipcity.plan.choices import ReportStatus
 from ipcity.plan.models import ProgressReport, ReportingPeriod
@@ -46,7 +47,7 @@ def test_department_writes_and_submits_through_pages(client, mini: Mini, setting
         "/plan/reports/new/?task=1.1.1&period=2023Q1",
         {
             **form_data(figures="审结案件 = 15 件"),
-            "evidence": SimpleUploadedFile("证明.pdf", b"%PDF-1.4 x"),
+            "evidence": SimpleUploadedFile("证明.pdf", minimal_pdf()),
             "submit": "1",
         },
     )
@@ -307,7 +308,7 @@ def test_withdraw_evidence_from_the_draft_form(client, mini: Mini, settings, tmp
     login(client, mini.justice_user)
     client.post(
         "/plan/reports/new/?task=1.1.1&period=2023Q1",
-        {**form_data(), "evidence": SimpleUploadedFile("错.pdf", b"%PDF-1.4 x")},
+        {**form_data(), "evidence": SimpleUploadedFile("错.pdf", minimal_pdf())},
     )
     report = ProgressReport.objects.get()
     evidence = report.evidence.get()
