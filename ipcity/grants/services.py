@@ -841,14 +841,26 @@ def application_reject(*, actor: Any, application: Application, reason: str) -> 
 # announcement, objections, payment
 
 
+def _check_announcement_start(starts_on: dt.date | None) -> dt.date:
+    """The 公示 starts today or later (the local date in Asia/Shanghai): a back-dated period would let an
+    award be paid the same day with no time left to object."""
+    today = _today()
+    if starts_on is None:
+        return today
+    if starts_on < today:
+        message = _("The announcement period cannot start before today (%(day)s).") % {"day": today}
+        raise Refused("starts_in_past", message, {"starts_on": [message]})
+    return starts_on
+
+
 @transaction.atomic
 def application_announce(
     *, actor: Any, application: Application, starts_on: dt.date | None = None
 ) -> Application:
     application = _lock(application)
     target = _check_transition(application, Action.ANNOUNCE, actor)
+    start = _check_announcement_start(starts_on)
     before = snapshot(application)
-    start = starts_on or _today()
     application.status = target
     application.announced_from = start
     application.announced_until = add_working_days(start, application.call.announcement_days)
@@ -867,6 +879,7 @@ def application_announce(
 def call_announce_approved(*, actor: Any, call: Call, starts_on: dt.date | None = None) -> list[Application]:
     """Announce every approved award of a call at once (one transaction each)."""
     _require_role(actor, "plan_office")
+    _check_announcement_start(starts_on)
     ids = list(Application.objects.filter(call=call, status=S.APPROVED).values_list("pk", flat=True))
     return [
         application_announce(actor=actor, application=Application(pk=pk), starts_on=starts_on) for pk in ids

@@ -575,10 +575,28 @@ def test_announcement_period_is_working_days() -> None:
 def test_announcement_days_configurable(world: World) -> None:
     call = world.new_call(days=10)
     app = world.approved(call=call, subject="D10")
-    done = services.application_announce(
-        actor=world.plan_office, application=app, starts_on=dt.date(2024, 6, 3)
-    )
-    assert done.announced_until == dt.date(2024, 6, 17)  # 10 working days; 10 June was a holiday
+    done = services.application_announce(actor=world.plan_office, application=app, starts_on=today())
+    assert done.announced_until == services.add_working_days(today(), 10)
+    assert services.add_working_days(dt.date(2024, 6, 3), 10) == dt.date(2024, 6, 17)  # 10 June: holiday
+
+
+@pytest.mark.parametrize(("offset", "accepted"), [(-1, False), (0, True), (1, True)])
+def test_announcement_cannot_be_back_dated(world: World, offset: int, accepted: bool) -> None:
+    """A back-dated 公示 would let an award be paid the same day with no time to object (finding 5)."""
+    app = world.approved(subject=f"BACK{offset}")
+    start = today() + dt.timedelta(days=offset)
+    if accepted:
+        done = services.application_announce(actor=world.plan_office, application=app, starts_on=start)
+        assert done.status == S.ANNOUNCED and done.announced_from == start
+        return
+    with pytest.raises(Refused) as info:
+        services.application_announce(actor=world.plan_office, application=app, starts_on=start)
+    assert info.value.reason_code == "starts_in_past" and "starts_on" in info.value.field_errors
+    app.refresh_from_db()
+    assert app.status == S.APPROVED and app.announced_from is None
+    with pytest.raises(Refused):  # the whole call at once: nothing announced either
+        services.call_announce_approved(actor=world.plan_office, call=world.call, starts_on=start)
+    assert not Application.objects.filter(status=S.ANNOUNCED).exists()
 
 
 def test_objection_pauses_the_award_until_resolved(world: World) -> None:
