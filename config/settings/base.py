@@ -5,6 +5,7 @@ from pathlib import Path
 
 import bootstrap as _bootstrap_assets  # the PyPI package that ships Bootstrap's css/js (no CDN)
 import dj_database_url
+from celery.schedules import crontab as _crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -184,7 +185,24 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "plan-report-reminders": {"task": "ipcity.plan.tasks.send_report_reminders", "schedule": 24 * 3600},
+    # Sign and publish yesterday's audit digest, then verify chain, digests and ledgers (docs/adr/0009).
+    "audit-daily-digest-and-verify": {
+        "task": "ipcity.core.tasks.audit_daily",
+        "schedule": _crontab(hour=0, minute=30),
+    },
 }
+
+# The audit chain (docs/adr/0009): new rows are sealed with AUDIT_HMAC_KEY ("id:secret", a secret of
+# 32+ characters the database never holds); AUDIT_HMAC_KEYS ("id1:secret1,id2:secret2") lists the old
+# keys verification still knows after a rotation. Production refuses to start without the key; the
+# embedded default (local.py) keeps one in a file under var/ created on first run.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_KEYS = os.environ.get("AUDIT_HMAC_KEYS", "")
+AUDIT_HMAC_KEY_FILE: Path | str = ""
+# Signed daily digests of the chain's head are published here, outside the database.
+AUDIT_DIGEST_DIR = Path(os.environ.get("AUDIT_DIGEST_DIR", str(VAR_DIR / "audit-digests")))
+# `audit verify` also compares the business ledgers with their latest audited figures.
+AUDIT_LEDGER_CHECKS = ["ipcity.grants.selectors.ledger_audit_problems"]
 
 SESSION_COOKIE_HTTPONLY = True
 # A signed-in session ends after SESSION_IDLE_TIMEOUT_MINUTES without a request, and in any case

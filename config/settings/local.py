@@ -7,6 +7,10 @@ DEBUG = env_bool("DEBUG", False)
 # A local-only key; production refuses to start without SECRET_KEY in the environment.
 SECRET_KEY = os.environ.get("SECRET_KEY") or "local-development-only-not-secret"  # noqa: S105
 
+# The audit chain's key, when AUDIT_HMAC_KEY is not set: created on first run in a file under var/ (never
+# in the database). Keep it with the backups, apart from the database dump (docs/operations.md).
+AUDIT_HMAC_KEY_FILE = VAR_DIR / "audit-hmac.key"
+
 # Mail from the embedded default goes to files under var/mail/ (one file per message), so a demo
 # never sends real mail and the terminal stays readable. Set EMAIL_BACKEND to send for real.
 if "EMAIL_BACKEND" not in os.environ:

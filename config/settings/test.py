@@ -4,6 +4,9 @@ from .base import *
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
+AUDIT_HMAC_KEY = "test:audit-chain-key-for-tests-only-not-secret"  # noqa: S105
+AUDIT_HMAC_KEYS = ""
+AUDIT_DIGEST_DIR = VAR_DIR / "test-audit-digests"  # tests that publish digests point it at tmp_path
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True

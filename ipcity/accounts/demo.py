@@ -11,6 +11,7 @@ DEMO_PASSWORD = "Demo2024-ipcity"  # noqa: S105 - published demo credential, dem
 # (username, role, department name or None, entity USCC or None, display name)
 DEMO_USERS: list[tuple[str, str, str | None, str | None, str]] = [
     ("plan_office", "plan_office", "市市场监管局", None, "计划办 王明 (演示)"),
+    ("dept_samr", "department", "市市场监管局", None, "市市场监管局 陈静 (演示)"),
     ("dept_justice", "department", "市司法局", None, "市司法局 李华 (演示)"),
     ("dept_court", "department", "市法院", None, "市法院 赵强 (演示)"),
     ("dept_ndrc", "department", "市发展改革委", None, "市发展改革委 孙丽 (演示)"),

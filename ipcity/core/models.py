@@ -14,9 +14,11 @@ class TimeStampedModel(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One write, as a link of a hash chain: editing or deleting any row breaks the chain.
+    """One write, as a link of a keyed hash chain: editing or deleting any row breaks the chain.
 
-    `hash` = sha256(prev_hash + canonical JSON of this row's content). `audit verify` recomputes it.
+    `hash` = HMAC-SHA256(key[key_id], prev_hash + canonical JSON of this row's content, key_id included);
+    the key is not in the database (docs/adr/0009). `audit verify` recomputes it. Rows with an empty
+    `key_id` were sealed with plain SHA-256 before the keyed chain and are re-sealed once by `audit rekey`.
     """
 
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
@@ -34,6 +36,7 @@ class AuditEntry(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(_("key id"), max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-seq"]
@@ -54,3 +57,26 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.seq}"
+
+
+class AuditDigest(models.Model):
+    """The chain's head at the end of one day (Asia/Shanghai), signed, and also published as a file
+    outside the database (`AUDIT_DIGEST_DIR/YYYY-MM-DD.json`) and at /audit/digests.json: a rewrite of
+    the chain, even by someone holding the key, no longer matches what was published."""
+
+    day = models.DateField(_("day"), unique=True)
+    seq = models.PositiveBigIntegerField(_("last sequence number"))
+    hash = models.CharField(_("head hash"), max_length=64)
+    count = models.PositiveBigIntegerField(_("records"))
+    key_id = models.CharField(_("key id"), max_length=32)
+    algorithm = models.CharField(max_length=20, default="HMAC-SHA256")
+    signature = models.CharField(max_length=128)
+    published_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("audit digest")
+        verbose_name_plural = _("audit digests")
+
+    def __str__(self) -> str:
+        return f"{self.day}: #{self.seq}"

@@ -4,12 +4,13 @@ import csv
 import json
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from .audit import verify_chain
+from .audit import DIGEST_ALGORITHM, digest_document, verify_all
 from .filters import AuditEntryFilter
-from .models import AuditEntry
+from .models import AuditDigest, AuditEntry
 from .permissions import role_required
 from .selectors import AUDIT_READERS, audit_diff, audit_entries
 
@@ -75,9 +76,21 @@ def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
 
 @role_required(*AUDIT_READERS)
 def audit_verify(request: HttpRequest) -> HttpResponse:
-    problems = list(verify_chain())
+    problems = verify_all()
     return render(
         request,
         "core/audit_verify.html",
-        {"problems": problems, "total": AuditEntry.objects.count()},
+        {
+            "problems": problems,
+            "total": AuditEntry.objects.count(),
+            "digests": AuditDigest.objects.order_by("-day")[:60],
+        },
     )
+
+
+@require_GET
+def audit_digests(request: HttpRequest) -> HttpResponse:
+    """Public: the signed daily digests of the audit chain (day, last sequence number, head hash, count),
+    so that anyone can archive them and a later rewrite of the chain shows (docs/adr/0009)."""
+    digests = [digest_document(d) for d in AuditDigest.objects.order_by("-day")[:1000]]
+    return JsonResponse({"algorithm": DIGEST_ALGORITHM, "digests": digests})

@@ -22,6 +22,29 @@ def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, minimal_pdf("demo document"), content_type="application/pdf")
 
 
+def _age_demo_announcement(application: Any, start: dt.date) -> Any:
+    """Move a demo award's announcement period back to `start` (demo data only, audited)."""
+    from ipcity.core.audit import audit_record, snapshot
+    from ipcity.core.workdays import add_working_days
+
+    from .models import Application
+
+    if not application.is_demo:
+        raise ValueError("only demo awards are moved back in time")
+    before = snapshot(application, ["announced_from", "announced_until"])
+    until = add_working_days(start, application.call.announcement_days)
+    Application.objects.filter(pk=application.pk).update(announced_from=start, announced_until=until)
+    application.refresh_from_db()
+    audit_record(
+        actor="demo",
+        action="application.demo_backdate",
+        obj=application,
+        before=before,
+        after=snapshot(application, ["announced_from", "announced_until"]),
+    )
+    return application
+
+
 def load(*, stdout: Any, options: dict[str, Any]) -> None:
     from ipcity.accounts.models import User
     from ipcity.orgs.models import Department, Entity
@@ -127,9 +150,10 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
                 "美国337调查应诉（演示）",
             )
         )
-        paid = services.application_announce(
-            actor=office, application=paid, starts_on=today - dt.timedelta(days=21)
-        )
+        # The service starts a 公示 today or later; the demo's award was announced three weeks ago, so
+        # its period is moved back once announced (recorded in the audit trail as a demo action).
+        paid = services.application_announce(actor=office, application=paid)
+        paid = _age_demo_announcement(paid, today - dt.timedelta(days=21))
         services.payment_record(
             actor=finance,
             application=paid,

@@ -74,6 +74,11 @@ def yearly_quota(scheme_id: str, on: dt.date) -> int | None:
     return None if value is None else int(value)
 
 
+def per_entity_per_year(scheme_id: str, on: dt.date) -> int | None:
+    value = catalogue().per_entity_per_year(scheme_id, on)
+    return None if value is None else int(value)
+
+
 def fact_errors(exc: Exception) -> list[dict[str, Any]]:
     return list(getattr(exc, "errors", []) or [])
 

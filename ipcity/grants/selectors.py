@@ -226,3 +226,62 @@ def ledger_consistency_problems() -> list[str]:
         if call.committed > call.budget or call.committed < 0:
             problems.append(f"call {call.pk}: committed {call.committed} outside 0..{call.budget}")
     return problems
+
+
+# Fields whose current value must equal the latest value the audit trail recorded for them: the money
+# and the identity of every award, payment and call budget. A direct edit of the table (e.g.
+# `UPDATE grants_payment SET amount = …`) leaves the audit trail behind and is found here.
+AUDITED_FIELDS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
+    "grants.payment": (Payment, ("application_id", "amount", "paid_on", "voucher")),
+    "grants.application": (Application, ("entity_id", "call_id", "scheme_id", "status", "approved_amount")),
+    "grants.call": (Call, ("budget", "year", "status")),
+}
+
+
+def _audited_values(object_type: str) -> dict[str, dict[str, Any]]:
+    """Per object id, the latest audited value of each field (from the `after` snapshots, oldest first)."""
+    from ipcity.core.models import AuditEntry
+
+    values: dict[str, dict[str, Any]] = {}
+    rows = (
+        AuditEntry.objects.filter(object_type=object_type).order_by("seq").values_list("object_id", "after")
+    )
+    for object_id, after in rows.iterator(chunk_size=2000):
+        if isinstance(after, dict):
+            values.setdefault(object_id, {}).update(after)
+    return values
+
+
+def _same(current: Any, audited: Any) -> bool:
+    if current is None or audited is None:
+        return current is None and audited is None
+    if isinstance(current, Decimal):
+        try:
+            return current == Decimal(str(audited))
+        except ArithmeticError:
+            return False
+    if hasattr(current, "isoformat"):
+        return bool(current.isoformat() == audited)
+    return bool(current == audited)
+
+
+def ledger_audit_problems() -> list[str]:
+    """`audit verify`'s ledger check (settings.AUDIT_LEDGER_CHECKS): every payment, award and call
+    budget agrees with its latest audited snapshot, and the ledger, counters and call totals agree with
+    the sums of approved amounts and payments (ledger_consistency_problems)."""
+    problems: list[str] = []
+    for object_type, (model, fields) in AUDITED_FIELDS.items():
+        audited = _audited_values(object_type)
+        for obj in model.objects.only("pk", *fields).order_by("pk").iterator(chunk_size=2000):
+            snapshot = audited.get(str(obj.pk))
+            if snapshot is None:
+                problems.append(f"{object_type} {obj.pk}: no audit record (row written outside the services)")
+                continue
+            for field in fields:
+                current = getattr(obj, field)
+                if field in snapshot and not _same(current, snapshot[field]):
+                    problems.append(
+                        f"{object_type} {obj.pk}: {field} is {current}, the audit trail last recorded "
+                        f"{snapshot[field]} (edited outside the services)"
+                    )
+    return problems + ledger_consistency_problems()

@@ -504,6 +504,23 @@ def _reasons_text(result: Any) -> str:
     return ("; " if en else "；").join(m["message_en"] if en else m["message_zh"] for m in messages)
 
 
+def _check_entity_limit(application: Application) -> None:
+    """Tell the applicant, before review, that their entity already has this year's award(s) under a
+    scheme limited per entity (the limit itself is enforced at approval, under the ledger's row lock)."""
+    limit = engine.per_entity_per_year(application.scheme_id, application.entitlement_date)
+    if limit is None:
+        return
+    entry = LedgerEntry.objects.filter(
+        entity_id=application.entity_id, scheme_id=application.scheme_id, year=application.call.year
+    ).first()
+    if entry is not None and entry.awards >= limit:
+        message = _(
+            "Your entity already received an award under this scheme in %(year)s: at most %(limit)s per "
+            "entity a year."
+        ) % {"year": application.call.year, "limit": limit}
+        raise Refused("entity_limit_reached", message, {"scheme_id": [message]})
+
+
 def _check_eligible(application: Application, result: Any) -> None:
     if result is not None and not result.eligible:
         raise Refused(
@@ -520,6 +537,7 @@ def application_submit(*, actor: Any, application: Application) -> Application:
     _check_applicant(application, actor)
     _check_call_open(application.call)
     _check_attachments(application)
+    _check_entity_limit(application)
     before = snapshot(application)
     result = _compute(application, strict=True)
     _check_eligible(application, result)
@@ -563,6 +581,7 @@ def application_resubmit(*, actor: Any, application: Application, answer: str) -
             "answer_required", _("Answer the change request."), {"answer": [_("This field is required.")]}
         )
     _check_attachments(application)
+    _check_entity_limit(application)
     before = snapshot(application)
     result = _compute(application, strict=True)
     _check_eligible(application, result)
@@ -732,6 +751,21 @@ def application_approve(
             _("The yearly quota of %(quota)s awards for this scheme in %(year)s is used up.")
             % {"quota": quota, "year": call.year},
         )
+    per_entity = engine.per_entity_per_year(application.scheme_id, application.entitlement_date)
+    if per_entity is not None and entry.awards >= per_entity:
+        raise Refused(
+            "entity_limit_reached",
+            _(
+                "%(entity)s already received %(count)s award(s) under this scheme in %(year)s: at most "
+                "%(limit)s per entity a year."
+            )
+            % {
+                "entity": application.entity.name,
+                "count": entry.awards,
+                "year": call.year,
+                "limit": per_entity,
+            },
+        )
     cap = engine.annual_cap(application.scheme_id, application.entitlement_date)
     if cap is not None and entry.granted + approved > cap:
         raise Refused(
@@ -774,7 +808,13 @@ def application_approve(
     if updated != 1:
         raise Refused("budget_exhausted", _("The call's budget cannot cover this award."))
     SchemeYear.objects.filter(pk=counter.pk).update(awards=F("awards") + 1, granted=F("granted") + approved)
-    LedgerEntry.objects.filter(pk=entry.pk).update(awards=F("awards") + 1, granted=F("granted") + approved)
+    entry_rows = LedgerEntry.objects.filter(pk=entry.pk)
+    if per_entity is not None:  # conditional UPDATE: the per-entity limit's second guard
+        entry_rows = entry_rows.filter(awards__lt=per_entity)
+    if entry_rows.update(awards=F("awards") + 1, granted=F("granted") + approved) != 1:
+        raise Refused(
+            "entity_limit_reached", _("The entity already has its awards under this scheme this year.")
+        )
 
     application.status = target
     application.approved_amount = approved
@@ -841,14 +881,26 @@ def application_reject(*, actor: Any, application: Application, reason: str) -> 
 # announcement, objections, payment
 
 
+def _check_announcement_start(starts_on: dt.date | None) -> dt.date:
+    """The 公示 starts today or later (the local date in Asia/Shanghai): a back-dated period would let an
+    award be paid the same day with no time left to object."""
+    today = _today()
+    if starts_on is None:
+        return today
+    if starts_on < today:
+        message = _("The announcement period cannot start before today (%(day)s).") % {"day": today}
+        raise Refused("starts_in_past", message, {"starts_on": [message]})
+    return starts_on
+
+
 @transaction.atomic
 def application_announce(
     *, actor: Any, application: Application, starts_on: dt.date | None = None
 ) -> Application:
     application = _lock(application)
     target = _check_transition(application, Action.ANNOUNCE, actor)
+    start = _check_announcement_start(starts_on)
     before = snapshot(application)
-    start = starts_on or _today()
     application.status = target
     application.announced_from = start
     application.announced_until = add_working_days(start, application.call.announcement_days)
@@ -867,6 +919,7 @@ def application_announce(
 def call_announce_approved(*, actor: Any, call: Call, starts_on: dt.date | None = None) -> list[Application]:
     """Announce every approved award of a call at once (one transaction each)."""
     _require_role(actor, "plan_office")
+    _check_announcement_start(starts_on)
     ids = list(Application.objects.filter(call=call, status=S.APPROVED).values_list("pk", flat=True))
     return [
         application_announce(actor=actor, application=Application(pk=pk), starts_on=starts_on) for pk in ids

@@ -18,7 +18,7 @@ DEMO_REPORTS: list[tuple[str, str, str, str, int, str, list[dict[str, str]], str
     (
         "2024Q3",
         "1.1.1",
-        "plan_office",
+        "dept_samr",
         "on_track",
         60,
         "技术调查官制度试点在芝罘区、莱山区开展；行政裁决案件按期办结。",
@@ -30,7 +30,7 @@ DEMO_REPORTS: list[tuple[str, str, str, str, int, str, list[dict[str, str]], str
     (
         "2024Q4",
         "1.1.1",
-        "plan_office",
+        "dept_samr",
         "on_track",
         85,
         "技术调查官库扩充至20人，行政调解司法确认试点全面推开。",
@@ -104,7 +104,9 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
     svc.periods_generate(actor="demo", plan=plan)
     users = {
         u.username: u
-        for u in User.objects.filter(username__in={"plan_office", "dept_justice", "dept_court", "dept_ndrc"})
+        for u in User.objects.filter(
+            username__in={"plan_office", "dept_samr", "dept_justice", "dept_court", "dept_ndrc"}
+        )
     }
     made = 0
     for (

@@ -7,7 +7,8 @@ Who may do what (see docs/adr/0020-report-workflow.md):
 - a department (or plan-office) user whose department is assigned to the task creates, edits and
   submits that department's report on the task;
 - a user (department or plan office) of the task's LEAD department accepts or returns every report
-  on the task, including the lead department's own report;
+  on the task, including the lead department's own report — but never one they submitted or last
+  edited themselves (four-eyes: another user of the lead unit reviews it);
 - everybody else (finance, applicant, auditor, admin, other departments) is refused.
 """
 
@@ -91,10 +92,29 @@ def _require_reporter(user: Any, task: Task, department_id: int) -> None:
         )
 
 
-def _require_reviewer(user: Any, task: Task) -> None:
+def is_report_author(user: Any, report: ProgressReport) -> bool:
+    """The user submitted the report or made its last edit (content or evidence)."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and pk in (report.submitted_by_id, report.last_edited_by_id)
+
+
+def can_review(user: Any, report: ProgressReport) -> bool:
+    """A user of the lead unit who neither submitted nor last edited the report (four-eyes)."""
+    return is_lead_reviewer(user, report.task) and not is_report_author(user, report)
+
+
+def _require_reviewer(user: Any, report: ProgressReport) -> None:
+    task = report.task
     if not is_lead_reviewer(user, task):
         raise PermissionDenied(
             _("Only users of the lead unit of task %(code)s can review its reports.") % {"code": task.code}
+        )
+    if is_report_author(user, report):
+        raise PermissionDenied(
+            _(
+                "You submitted or last edited this report: another user of the lead unit must accept "
+                "or return it (four-eyes principle)."
+            )
         )
 
 
@@ -315,6 +335,7 @@ def report_create(
             period=period,
             status=ReportStatus.DRAFT,
             created_by=actor,
+            last_edited_by=actor,
         )
         _apply_fields(report, dict(fields))
         report.full_clean()
@@ -344,6 +365,7 @@ def report_update(*, actor: Any, report: ProgressReport, **fields: Any) -> Progr
             )
         before = snapshot(report)
         _apply_fields(report, dict(fields))
+        report.last_edited_by = actor
         report.full_clean()
         report.save()
         audit_record(
@@ -377,6 +399,8 @@ def evidence_add(*, actor: Any, report: ProgressReport, upload: UploadedFile) ->
         evidence.file.save(name, upload, save=False)
         evidence.full_clean()
         evidence.save()
+        report.last_edited_by = actor
+        report.save(update_fields=["last_edited_by", "updated_at"])
         audit_record(
             actor=actor,
             action="progress_report.evidence_add",
@@ -408,6 +432,8 @@ def evidence_withdraw(*, actor: Any, report: ProgressReport, evidence_id: int) -
         evidence.withdrawn_at = timezone.now()
         evidence.withdrawn_by = actor
         evidence.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        report.last_edited_by = actor
+        report.save(update_fields=["last_edited_by", "updated_at"])
         audit_record(
             actor=actor,
             action="progress_report.evidence_withdraw",
@@ -433,6 +459,7 @@ def report_submit(*, actor: Any, report: ProgressReport, now: dt.datetime | None
         from_status = report.status
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = now
+        report.submitted_by = actor
         report.is_late = timezone.localdate(now) > report.period.due_date
         report.full_clean()
         report.save()
@@ -448,9 +475,10 @@ def report_accept(
 ) -> ProgressReport:
     """The lead unit accepts a submitted report (optionally publishing it on the public plan pages).
     Accepting the lead unit's own report moves the task's status (see _task_status_from)."""
-    _require_reviewer(actor, report.task)
+    _require_reviewer(actor, report)
     with transaction.atomic():
         report = _locked(report)
+        _require_reviewer(actor, report)  # again on the locked row: it may have been resubmitted meanwhile
         if not report.can_accept():
             raise IllegalTransition(
                 _("A report that is %(status)s cannot be accepted.") % {"status": report.get_status_display()}
@@ -479,12 +507,13 @@ def report_accept(
 
 def report_return(*, actor: Any, report: ProgressReport, comment: str) -> ProgressReport:
     """The lead unit sends a submitted report back with a required comment saying what to change."""
-    _require_reviewer(actor, report.task)
+    _require_reviewer(actor, report)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Say what must be changed: a comment is required.")})
     with transaction.atomic():
         report = _locked(report)
+        _require_reviewer(actor, report)  # again on the locked row: it may have been resubmitted meanwhile
         if not report.can_return():
             raise IllegalTransition(
                 _("A report that is %(status)s cannot be returned.") % {"status": report.get_status_display()}
@@ -548,7 +577,9 @@ __all__ = [
     "can_report_on",
     "evidence_add",
     "evidence_withdraw",
+    "can_review",
     "is_lead_reviewer",
+    "is_report_author",
     "period_specs",
     "periods_generate",
     "plan_reporting_update",

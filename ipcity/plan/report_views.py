@@ -186,8 +186,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "events": report.events.select_related("actor"),
             "evidence": report.current_evidence,
-            "can_review": report.status == ReportStatus.SUBMITTED
-            and svc.is_lead_reviewer(request.user, report.task),
+            "can_review": report.status == ReportStatus.SUBMITTED and svc.can_review(request.user, report),
+            "is_author_of_submission": report.status == ReportStatus.SUBMITTED
+            and svc.is_lead_reviewer(request.user, report.task)
+            and svc.is_report_author(request.user, report),
             "can_edit": report.can_edit()
             and svc.can_report_on(request.user, report.task, report.department_id),
             "review_form": ReviewForm(),

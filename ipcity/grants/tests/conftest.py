@@ -147,12 +147,30 @@ class World:
         )
 
     def announced(self, starts_on: dt.date | None = None, **kw: Any) -> Any:
+        """An announced award. The service only starts a period today or later; for a period in the
+        past (default: 20 days ago, so it is over) the award is announced today and time then passes:
+        its dates are moved back, as the days going by would have moved them."""
         from ipcity.grants import services
 
-        start = starts_on or (timezone.localdate() - dt.timedelta(days=20))
-        return services.application_announce(
-            actor=self.plan_office, application=self.approved(**kw), starts_on=start
+        today = timezone.localdate()
+        start = starts_on or (today - dt.timedelta(days=20))
+        app = services.application_announce(
+            actor=self.plan_office, application=self.approved(**kw), starts_on=max(start, today)
         )
+        if start < today:
+            return age_announcement(app, start)
+        return app
+
+
+def age_announcement(app: Any, start: dt.date) -> Any:
+    """Let time pass for an announced award: its period started on `start` (test-only, bypasses services)."""
+    from ipcity.core.workdays import add_working_days
+    from ipcity.grants.models import Application
+
+    until = add_working_days(start, app.call.announcement_days)
+    Application.objects.filter(pk=app.pk).update(announced_from=start, announced_until=until)
+    app.refresh_from_db()
+    return app
 
 
 @pytest.fixture

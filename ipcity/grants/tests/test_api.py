@@ -11,7 +11,7 @@ from django.utils import timezone
 from ipcity.core.testing import minimal_pdf
 from ipcity.grants.models import Application
 
-from .conftest import World
+from .conftest import World, age_announcement
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -110,11 +110,28 @@ def test_full_workflow_over_http(world: World, http: Any) -> None:
     r = finance.post(f"/api/grants/applications/{app_id}/approve", json={})
     assert r.json()["status"] == "approved" and r.json()["approved_amount"] == "150000.00"
 
-    start = (timezone.localdate() - dt.timedelta(days=20)).isoformat()
+    # a back-dated announcement period is refused per field, in Chinese and English, and changes nothing
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    back = office.post(f"/api/grants/applications/{app_id}/announce", json={"starts_on": yesterday})
+    assert back.status_code == 422 and back.json()["code"] == "starts_in_past"
+    assert back.json()["detail"][0]["field"] == "starts_on"
+    assert "公示期不能早于今天" in back.json()["detail"][0]["message"]
+    back_en = office.post(
+        f"/api/grants/applications/{app_id}/announce",
+        json={"starts_on": yesterday},
+        headers={"Accept-Language": "en"},
+    )
+    assert "cannot start before today" in back_en.json()["detail"][0]["message"]
+    whole_call = office.post(f"/api/grants/calls/{world.call.pk}/announce", json={"starts_on": yesterday})
+    assert whole_call.status_code == 422 and whole_call.json()["detail"][0]["field"] == "starts_on"
+    assert Application.objects.get(pk=app_id).status == "approved"
+
+    start = timezone.localdate().isoformat()
     assert (
         office.post(f"/api/grants/applications/{app_id}/announce", json={"starts_on": start}).json()["status"]
         == "announced"
     )
+    age_announcement(Application.objects.get(pk=app_id), timezone.localdate() - dt.timedelta(days=20))
 
     public = http.get("/api/grants/announcements").json()
     assert any(i["id"] == app_id and i["amount"] == "150000.00" for i in public["items"])

@@ -186,3 +186,33 @@ def test_concurrent_duplicate_submissions_leave_one_live_application(
         t.join(timeout=60)
     assert Counter(results) == {"created": 1, "duplicate": 19}
     assert Application.objects.filter(subject_ref="同一案号").count() == 1
+
+
+def test_one_enterprise_cannot_take_all_twenty_places_at_once(world: World, transactional_db: Any) -> None:
+    """municipal_advantage_enterprise, 二(四)1: one award per enterprise a year (security issue 8, finding
+    12). One enterprise's 20 applications in four calls, approved by six finance officers at once: exactly
+    one passes, the quota keeps 19 places for other enterprises."""
+    scheme_id = "municipal_advantage_enterprise"
+    assert engine.per_entity_per_year(scheme_id, dt.date(2024, 6, 1)) == 1
+    approvers = [world.finance, world.finance2] + [world.make_user("finance") for _ in range(4)]
+    calls = [world.new_call(budget="100000000.00", schemes=[scheme_id]) for _ in range(4)]
+    applicant = world.make_user("applicant", entity=new_entity())
+    apps = [
+        world.content_approved(
+            applicant=applicant,
+            call=calls[n % 4],
+            subject=f"烟市监字〔2024〕{200 + n}号",
+            scheme=scheme_id,
+            facts={"designated": True, "requested_amount": "100000"},
+            entitlement=dt.date(2024, 6, 1),
+        )
+        for n in range(20)
+    ]
+    approved, refused = approve_all_at_once(apps, approvers)
+
+    assert len(approved) == 1
+    assert Counter(code for code, _ in refused) == {"entity_limit_reached": 19}
+    entry = LedgerEntry.objects.get(entity=applicant.entity, scheme_id=scheme_id, year=2024)
+    assert (entry.awards, entry.granted) == (1, Decimal("100000.00"))
+    assert SchemeYear.objects.get(scheme_id=scheme_id, year=2024).awards == 1
+    assert ledger_consistency_problems() == []

@@ -410,6 +410,88 @@ def approve(world: World, apps: list[Any]) -> None:
         services.application_approve(actor=world.finance, application=app)
 
 
+def _same_entity_advantage(world: World, call: Any, n: int, applicant: Any, year: int = 2024) -> Any:
+    return world.content_approved(
+        applicant=applicant,
+        call=call,
+        subject=f"烟市监字〔{year}〕{500 + n}号",
+        scheme=ADVANTAGE,
+        facts={"designated": True, "requested_amount": "100000"},
+        entitlement=dt.date(year, 6, 1),
+    )
+
+
+def test_the_plan_limits_advantage_enterprises_to_one_award_a_year() -> None:
+    """二(四)1 counts enterprises ("每年评定不超过20家……每家企业"): one award per enterprise a year; the
+    bank award 附件 三(三)3 is a yearly selection; overseas litigation is per case, with a money cap."""
+    assert engine.per_entity_per_year(ADVANTAGE, ENTITLEMENT) == 1
+    assert engine.per_entity_per_year("bank_pledge_reward", ENTITLEMENT) == 1
+    assert engine.per_entity_per_year("overseas_litigation", ENTITLEMENT) is None
+
+
+def test_second_award_to_the_same_enterprise_in_a_year_is_refused(world: World) -> None:
+    """Finding 12: one enterprise took all 20 places. The second approval is refused and writes nothing;
+    another enterprise still gets a place."""
+    call = advantage_call(world)
+    applicant = world.make_user("applicant", entity=new_entity())
+    first, second = (_same_entity_advantage(world, call, n, applicant) for n in range(2))
+    assert services.application_approve(actor=world.finance, application=first).status == S.APPROVED
+    committed = Call.objects.get(pk=call.pk).committed
+    with pytest.raises(Refused) as info:
+        services.application_approve(actor=world.finance, application=second)
+    assert info.value.reason_code == "entity_limit_reached"
+    assert "已在2024年度获得该项目奖励1项：每家单位每年最多 1 项" in info.value.reason
+    assert Application.objects.get(pk=second.pk).status == S.CONTENT_APPROVED
+    entry = LedgerEntry.objects.get(entity=applicant.entity, scheme_id=ADVANTAGE, year=2024)
+    assert (entry.awards, awards(), Call.objects.get(pk=call.pk).committed) == (1, 1, committed)
+    other = world.advantage(call, 1)
+    assert services.application_approve(actor=world.finance, application=other).status == S.APPROVED
+    assert ledger_consistency_problems() == []
+
+
+def test_same_enterprise_may_have_one_award_in_each_year(world: World) -> None:
+    applicant = world.make_user("applicant", entity=new_entity())
+    for year in (2023, 2024):
+        app = _same_entity_advantage(world, advantage_call(world, year=year), 0, applicant, year=year)
+        assert services.application_approve(actor=world.finance, application=app).status == S.APPROVED
+
+
+def test_revoked_award_frees_the_enterprise_place(world: World) -> None:
+    call = advantage_call(world)
+    applicant = world.make_user("applicant", entity=new_entity())
+    first, second = (_same_entity_advantage(world, call, n, applicant) for n in range(2))
+    services.application_approve(actor=world.finance, application=first)
+    services.application_reject(actor=world.plan_office, application=first, reason="撤销：材料不实")
+    assert services.application_approve(actor=world.finance, application=second).status == S.APPROVED
+
+
+def test_applicant_is_told_at_submission_that_the_entity_has_its_award(world: World) -> None:
+    call = advantage_call(world)
+    applicant = world.make_user("applicant", entity=new_entity())
+    services.application_approve(
+        actor=world.finance, application=_same_entity_advantage(world, call, 0, applicant)
+    )
+    late = world.draft(
+        applicant=applicant,
+        call=call,
+        subject="烟市监字〔2024〕599号",
+        scheme=ADVANTAGE,
+        facts={"designated": True, "requested_amount": "100000"},
+    )
+    with pytest.raises(Refused) as info:
+        services.application_submit(actor=applicant, application=late)
+    assert info.value.reason_code == "entity_limit_reached"
+    assert "您的单位已在2024年度获得该项目奖励" in info.value.field_errors["scheme_id"][0]
+    with translation.override("en"):
+        with pytest.raises(Refused) as info:
+            services.application_submit(actor=applicant, application=late)
+    assert "already received an award under this scheme in 2024" in info.value.reason
+    assert Application.objects.get(pk=late.pk).status == S.DRAFT
+    # a scheme without the limit: a second award to the same entity is fine
+    for subject in ("(2024)鲁06民初701号", "(2024)鲁06民初702号"):
+        assert world.approved(subject=subject).status == S.APPROVED
+
+
 def test_the_plan_gives_advantage_enterprises_a_quota_of_twenty() -> None:
     assert engine.yearly_quota(ADVANTAGE, ENTITLEMENT) == 20
     assert engine.yearly_quota(ADVANTAGE, dt.date(2023, 6, 1)) == 20
@@ -575,10 +657,28 @@ def test_announcement_period_is_working_days() -> None:
 def test_announcement_days_configurable(world: World) -> None:
     call = world.new_call(days=10)
     app = world.approved(call=call, subject="D10")
-    done = services.application_announce(
-        actor=world.plan_office, application=app, starts_on=dt.date(2024, 6, 3)
-    )
-    assert done.announced_until == dt.date(2024, 6, 17)  # 10 working days; 10 June was a holiday
+    done = services.application_announce(actor=world.plan_office, application=app, starts_on=today())
+    assert done.announced_until == services.add_working_days(today(), 10)
+    assert services.add_working_days(dt.date(2024, 6, 3), 10) == dt.date(2024, 6, 17)  # 10 June: holiday
+
+
+@pytest.mark.parametrize(("offset", "accepted"), [(-1, False), (0, True), (1, True)])
+def test_announcement_cannot_be_back_dated(world: World, offset: int, accepted: bool) -> None:
+    """A back-dated 公示 would let an award be paid the same day with no time to object (finding 5)."""
+    app = world.approved(subject=f"BACK{offset}")
+    start = today() + dt.timedelta(days=offset)
+    if accepted:
+        done = services.application_announce(actor=world.plan_office, application=app, starts_on=start)
+        assert done.status == S.ANNOUNCED and done.announced_from == start
+        return
+    with pytest.raises(Refused) as info:
+        services.application_announce(actor=world.plan_office, application=app, starts_on=start)
+    assert info.value.reason_code == "starts_in_past" and "starts_on" in info.value.field_errors
+    app.refresh_from_db()
+    assert app.status == S.APPROVED and app.announced_from is None
+    with pytest.raises(Refused):  # the whole call at once: nothing announced either
+        services.call_announce_approved(actor=world.plan_office, call=world.call, starts_on=start)
+    assert not Application.objects.filter(status=S.ANNOUNCED).exists()
 
 
 def test_objection_pauses_the_award_until_resolved(world: World) -> None:

@@ -177,6 +177,14 @@ class Catalogue:
         value = scheme.parameters[scheme.yearly_quota_parameter].value_at(_parse_on(on))
         return None if value is None else int(value)
 
+    def per_entity_per_year(self, scheme_id: str, on: Any) -> int | None:
+        """Awards one entity may receive under the scheme in a year (None: no such limit)."""
+        scheme = self.scheme(scheme_id)
+        if not scheme.per_entity_per_year_parameter:
+            return None
+        value = scheme.parameters[scheme.per_entity_per_year_parameter].value_at(_parse_on(on))
+        return None if value is None else int(value)
+
     def simulate(
         self, applications: Iterable[Mapping[str, Any]], reform: Any = None, with_trace: bool = False
     ) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from .parameters import UNITS, DatedValue, Parameter
 RULE_KINDS = {"capped_request", "per_item", "share", "custom"}
 SCHEME_KEYS = {
     "id", "title_zh", "title_en", "clause", "clauses", "who", "how_much", "subject", "in_force", "facts",
-    "conditions", "amount", "annual_cap", "yearly_quota", "parameters", "decisions",
+    "conditions", "amount", "annual_cap", "yearly_quota", "per_entity_per_year", "parameters", "decisions",
 }  # fmt: skip
 FACT_KEYS = {
     "name",
@@ -213,7 +213,8 @@ def load_scheme(path: Path, defaults: dict[str, Any]) -> Scheme:
         cap_by=cap_by,
         compute=compute,
     )
-    for ref in [rule.rate, rule.cap, *cap_by.values(), raw.get("annual_cap"), raw.get("yearly_quota")]:
+    per_entity_refs = [raw.get("annual_cap"), raw.get("yearly_quota"), raw.get("per_entity_per_year")]
+    for ref in [rule.rate, rule.cap, *cap_by.values(), *per_entity_refs]:
         if ref and ref not in parameters:
             raise PolicyError(f"{where}: refers to undefined parameter {ref}")
     if kind in {"capped_request", "share"} and rule.base_fact not in names:
@@ -245,6 +246,7 @@ def load_scheme(path: Path, defaults: dict[str, Any]) -> Scheme:
         parameters=parameters,
         annual_cap_parameter=raw.get("annual_cap"),
         yearly_quota_parameter=raw.get("yearly_quota"),
+        per_entity_per_year_parameter=raw.get("per_entity_per_year"),
         decisions=tuple(raw.get("decisions") or ()),
         source=str(path),
     )

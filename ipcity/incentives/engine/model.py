@@ -90,6 +90,9 @@ class Scheme:
     parameters: dict[str, Parameter]
     annual_cap_parameter: str | None = None
     yearly_quota_parameter: str | None = None
+    # Awards one entity may receive under the scheme in a budget year (the platform enforces it at
+    # approval, under the entity ledger's row lock: ipcity/grants/services.py).
+    per_entity_per_year_parameter: str | None = None
     decisions: tuple[dict[str, str], ...] = ()  # main text vs annex, with both clauses cited
     source: str = ""
 

@@ -182,3 +182,16 @@ def test_evidence_withdrawal_over_http(http, mini: Mini):
     dept.post(f"{BASE}{rid}/submit")
     assert dept.delete(f"{BASE}{rid}/evidence/{again.json()['id']}").status_code == 409
     assert [e["name"] for e in dept.get(f"{BASE}{rid}").json()["evidence"]] == ["对.pdf"]
+
+
+def test_four_eyes_over_http(http, mini: Mini):
+    """The lead unit's user who submitted a report cannot accept or return it; a colleague can."""
+    rid = new_report(http, mini.ndrc_user, task="3.2.2").json()["id"]
+    author = http.as_user(mini.ndrc_user)
+    assert author.post(f"{BASE}{rid}/submit").status_code == 200
+    refused = author.post(f"{BASE}{rid}/accept", json={}, headers={"Accept-Language": "en"})
+    assert refused.status_code == 403 and "four-eyes" in refused.json()["detail"]
+    assert author.post(f"{BASE}{rid}/return", json={"comment": "自己退回"}).status_code == 403
+    assert ProgressReport.objects.get(pk=rid).status == ReportStatus.SUBMITTED
+    accepted = http.as_user(mini.ndrc_user2).post(f"{BASE}{rid}/accept", json={})
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"

@@ -52,6 +52,8 @@ class Mini:
     justice_user: User
     ndrc_user: User
     court_user: User
+    samr_user: User  # a second user of 市市场监管局 (department role): writes the lead unit's reports
+    ndrc_user2: User  # a second user of 市发展改革委
 
     def user(self, role: str) -> User:
         dept = {"finance": self.finance_dept}.get(role)
@@ -145,6 +147,8 @@ def build_mini() -> Mini:
         justice_user=mk_user("department", justice, "justice"),
         ndrc_user=mk_user("department", ndrc, "ndrc"),
         court_user=mk_user("department", court, "court"),
+        samr_user=mk_user("department", samr, "samr"),
+        ndrc_user2=mk_user("department", ndrc, "ndrc2"),
     )
 
 

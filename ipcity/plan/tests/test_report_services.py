@@ -12,7 +12,7 @@ from ipcity.plan import report_services as svc
 from ipcity.plan.choices import ReportStatus, TaskStatus
 from ipcity.plan.models import ProgressReport, ReportingPeriod, Task
 
-from .test_report_fixtures import Mini, build_mini
+from .test_report_fixtures import Mini, build_mini, mk_user
 
 
 @pytest.fixture
@@ -287,7 +287,68 @@ def test_plan_office_is_not_reviewer_of_3_2_2(mini: Mini):
 
 def test_lead_unit_reviews_its_own_report(mini: Mini):
     report = svc.report_submit(actor=mini.ndrc_user, report=draft(mini, task=mini.t2, actor=mini.ndrc_user))
-    assert svc.report_accept(actor=mini.ndrc_user, report=report).status == ReportStatus.ACCEPTED
+    assert svc.report_accept(actor=mini.ndrc_user2, report=report).status == ReportStatus.ACCEPTED
+
+
+# ----------------------------------------------------------------- four-eyes
+
+
+@pytest.mark.parametrize("decision", ["accept", "return"])
+def test_submitter_cannot_review_own_report(mini: Mini, decision: str):
+    """The lead unit's user who submitted a report cannot accept or return it, even as a lead-unit member."""
+    report = svc.report_submit(actor=mini.ndrc_user, report=draft(mini, task=mini.t2, actor=mini.ndrc_user))
+    assert not svc.can_review(mini.ndrc_user, report) and svc.can_review(mini.ndrc_user2, report)
+    with pytest.raises(PermissionDenied, match="four-eyes|四眼|另一名"):
+        if decision == "accept":
+            svc.report_accept(actor=mini.ndrc_user, report=report)
+        else:
+            svc.report_return(actor=mini.ndrc_user, report=report, comment="自己退回")
+    stored = ProgressReport.objects.get(pk=report.pk)
+    assert stored.status == ReportStatus.SUBMITTED and stored.reviewed_by is None
+    if decision == "accept":
+        done = svc.report_accept(actor=mini.ndrc_user2, report=report)
+        assert done.status == ReportStatus.ACCEPTED and done.reviewed_by == mini.ndrc_user2
+    else:
+        done = svc.report_return(actor=mini.ndrc_user2, report=report, comment="请补充数据")
+        assert done.status == ReportStatus.RETURNED and done.reviewed_by == mini.ndrc_user2
+
+
+def test_last_editor_cannot_review_a_report_another_user_submitted(mini: Mini):
+    """ndrc_user edits the draft, a colleague submits it: neither may accept it; a third user may."""
+    report = draft(mini, task=mini.t2, actor=mini.ndrc_user2)
+    report = svc.report_update(actor=mini.ndrc_user, report=report, percent_complete=55)
+    third = mk_user("department", mini.ndrc, "ndrc3")
+    report = svc.report_submit(actor=mini.ndrc_user2, report=report)
+    assert report.last_edited_by == mini.ndrc_user and report.submitted_by == mini.ndrc_user2
+    for author in (mini.ndrc_user, mini.ndrc_user2):
+        with pytest.raises(PermissionDenied):
+            svc.report_accept(actor=author, report=report)
+    assert svc.report_accept(actor=third, report=report).status == ReportStatus.ACCEPTED
+
+
+def test_evidence_makes_its_uploader_an_author(mini: Mini, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = draft(mini, actor=mini.samr_user)
+    svc.evidence_add(
+        actor=mini.office,
+        report=report,
+        upload=SimpleUploadedFile("e.pdf", PDF, content_type="application/pdf"),
+    )
+    report = svc.report_submit(actor=mini.samr_user, report=report)
+    with pytest.raises(PermissionDenied):
+        svc.report_accept(actor=mini.office, report=report)
+    assert svc.report_accept(actor=mk_user("department", mini.samr, "samr2"), report=report).status == (
+        ReportStatus.ACCEPTED
+    )
+
+
+def test_a_reviewer_who_did_not_write_the_resubmitted_report_can_review_it(mini: Mini):
+    """A returned report edited and resubmitted by the department is reviewed again by the same reviewer."""
+    report = svc.report_submit(actor=mini.justice_user, report=draft(mini))
+    svc.report_return(actor=mini.office, report=report, comment="请补充")
+    report = svc.report_update(actor=mini.justice_user, report=report, percent_complete=40)
+    report = svc.report_submit(actor=mini.justice_user, report=report)
+    assert svc.report_accept(actor=mini.office, report=report).status == ReportStatus.ACCEPTED
 
 
 # ----------------------------------------------------------------- task status
@@ -301,17 +362,17 @@ def test_accepting_lead_report_moves_task_support_report_does_not(mini: Mini):
     task = Task.objects.get(pk=mini.t1.pk)
     assert task.status == TaskStatus.NOT_STARTED and task.status_updated_at is None
 
-    lead = draft(mini, actor=mini.office, progress="at_risk", percent_complete=40)
-    svc.report_accept(actor=mini.office, report=svc.report_submit(actor=mini.office, report=lead))
+    lead = draft(mini, actor=mini.samr_user, progress="at_risk", percent_complete=40)
+    svc.report_accept(actor=mini.office, report=svc.report_submit(actor=mini.samr_user, report=lead))
     task = Task.objects.get(pk=mini.t1.pk)
     assert (task.status, task.percent_complete) == (TaskStatus.AT_RISK, 40) and task.status_updated_at
 
 
 def test_older_period_accepted_later_does_not_roll_back_task(mini: Mini):
-    q2 = draft(mini, actor=mini.office, period=mini.q2, progress="on_track", percent_complete=60)
-    svc.report_accept(actor=mini.office, report=svc.report_submit(actor=mini.office, report=q2))
-    q1 = draft(mini, actor=mini.office, period=mini.q1, progress="delayed", percent_complete=20)
-    svc.report_accept(actor=mini.office, report=svc.report_submit(actor=mini.office, report=q1))
+    q2 = draft(mini, actor=mini.samr_user, period=mini.q2, progress="on_track", percent_complete=60)
+    svc.report_accept(actor=mini.office, report=svc.report_submit(actor=mini.samr_user, report=q2))
+    q1 = draft(mini, actor=mini.samr_user, period=mini.q1, progress="delayed", percent_complete=20)
+    svc.report_accept(actor=mini.office, report=svc.report_submit(actor=mini.samr_user, report=q1))
     task = Task.objects.get(pk=mini.t1.pk)
     assert (task.status, task.percent_complete) == (TaskStatus.ON_TRACK, 60)
 

@@ -319,3 +319,20 @@ def test_withdraw_evidence_from_the_draft_form(client, mini: Mini, settings, tmp
     assert resp.status_code == 302
     assert "错.pdf" not in client.get(f"/plan/reports/{report.pk}/edit/").content.decode()
     assert client.post(f"/plan/reports/{report.pk}/evidence/{evidence.pk}/withdraw/").status_code == 404
+
+
+def test_four_eyes_on_the_report_page(client, mini: Mini):
+    """The submitter, though of the lead unit, gets no review buttons and is refused; a colleague reviews."""
+    report = svc.report_submit(
+        actor=mini.samr_user,
+        report=svc.report_create(actor=mini.samr_user, task=mini.t1, period=mini.q1, narrative="x"),
+    )
+    login(client, mini.samr_user)
+    page = client.get(f"/plan/reports/{report.pk}/").content.decode()
+    assert 'id="review-card"' not in page and 'id="four-eyes"' in page
+    assert client.post(f"/plan/reports/{report.pk}/accept/").status_code == 403
+    assert ProgressReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+    login(client, mini.office)
+    assert 'id="review-card"' in client.get(f"/plan/reports/{report.pk}/").content.decode()
+    client.post(f"/plan/reports/{report.pk}/accept/")
+    assert ProgressReport.objects.get(pk=report.pk).status == ReportStatus.ACCEPTED

@@ -53,9 +53,9 @@ def test_drafts_count_as_missing_after_deadline_and_submitted_do_not(mini: Mini)
 
 
 def test_changes_since_previous_period(mini: Mini):
-    q1 = submitted(mini, mini.office, mini.t1, mini.q1, progress="on_track", percent_complete=20)
+    q1 = submitted(mini, mini.samr_user, mini.t1, mini.q1, progress="on_track", percent_complete=20)
     svc.report_accept(actor=mini.office, report=q1)
-    q2 = submitted(mini, mini.office, mini.t1, mini.q2, progress="at_risk", percent_complete=35)
+    q2 = submitted(mini, mini.samr_user, mini.t1, mini.q2, progress="at_risk", percent_complete=35)
     svc.report_accept(actor=mini.office, report=q2)
     b = board(mini, period=mini.q2, today=dt.date(2023, 7, 20))
     t1 = next(line for line in b.tasks if line.task.code == "1.1.1")
