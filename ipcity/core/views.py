@@ -1,6 +1,5 @@
 """The audit trail for auditors: list with filters, one record with its before/after diff, chain check."""
 
-import csv
 import json
 
 from django.core.paginator import Paginator
@@ -8,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .audit import verify_chain
+from .excel import csv_writer
 from .filters import AuditEntryFilter
 from .models import AuditEntry
 from .permissions import role_required
@@ -28,7 +28,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "seq",
