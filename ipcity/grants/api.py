@@ -18,7 +18,7 @@ from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from ipcity.core.api_auth import API_AUTH
+from ipcity.core.api_auth import API_AUTH, PUBLIC_WRITE
 from ipcity.core.money import InvalidMoney, parse_money
 from ipcity.orgs.models import Department
 
@@ -503,7 +503,7 @@ def totals(request: HttpRequest) -> HttpResponse:
     return JsonResponse(data)
 
 
-@router.post("/announcements/{app_id}/objections", auth=None, summary="Lodge an objection (anyone)")
+@router.post("/announcements/{app_id}/objections", auth=PUBLIC_WRITE, summary="Lodge an objection (anyone)")
 def lodge_objection(request: HttpRequest, app_id: int, payload: ObjectionIn) -> HttpResponse:
     app = selectors.public_award_get(pk=app_id)
     return _run(

@@ -91,6 +91,12 @@ def _concrete(path: str) -> str:
     return out
 
 
+@pytest.fixture(autouse=True)
+def _close_http(http: Any) -> Iterator[None]:
+    yield
+    http.close()  # before the live server stops: a kept-alive connection would outlive its database
+
+
 @pytest.fixture
 def office(make_user: Any, http: Any) -> Iterator[Any]:
     client = http.as_user(make_user("plan_office", department="市市场监管局"))

@@ -2,6 +2,8 @@
 was accepted as an empty change), and text a department types never becomes a formula in the Excel export."""
 
 import io
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -20,6 +22,12 @@ def mini(transactional_db, settings, tmp_path) -> Mini:
     settings.DEFAULT_POLICY = "mini"
     settings.MEDIA_ROOT = tmp_path
     return build_mini()
+
+
+@pytest.fixture(autouse=True)
+def _close_http(http: Any) -> Iterator[None]:
+    yield
+    http.close()  # before the live server stops: a kept-alive connection would outlive its database
 
 
 def _draft(dept, **kw):
