@@ -111,7 +111,7 @@ def _json_field_with_control(value: Any, path: str) -> tuple[str, str] | None:
 
 def _field_with_control(request: HttpRequest, api: bool = False) -> tuple[str, str] | None:
     """Which part of the request is refused, and why: ("path" | a query or form field name | a JSON path
-    such as "facts.outcome" or "applications.1.scheme" | "" for the whole body, a type of REFUSALS); or None.
+    such as "facts.outcome" or "applications.1.scheme" | "body" for the whole body, a type of REFUSALS); or None.
 
     For the API, a JSON body must also be an object: every operation's body schema is one, and a list or a
     scalar would otherwise be read as an object with every field left out."""
@@ -138,7 +138,7 @@ def _field_with_control(request: HttpRequest, api: bool = False) -> tuple[str, s
         except (ValueError, RecursionError):
             return None  # not JSON: the view answers 400
         if api and not isinstance(data, dict):
-            return "", "object_expected"
+            return "body", "object_expected"
         return _json_field_with_control(data, "")
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, values in request.POST.lists():  # a malformed multipart body raises: see __call__

@@ -150,7 +150,8 @@ def test_a_body_that_is_not_an_object_is_a_422(
         r = office.request(method, _concrete(path), data=body, headers={"Content-Type": "application/json"})
         assert r.status_code == 422, (body, r.text)
         (error,) = r.json()["detail"]
-        assert error["type"] == "object_expected" and "JSON 对象" in error["message"], body
+        assert error["field"] == "body" and error["type"] == "object_expected", body
+        assert "JSON 对象" in error["message"] and "JSON object" in error["message"]
 
 
 def test_the_surrogate_is_refused_however_it_is_spelled(office: Any, http: Any) -> None:
