@@ -2,11 +2,11 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ipcity.accounts.api import router as accounts_router
 from ipcity.core.api_auth import TokenExpired
+from ipcity.core.api_errors import DocumentedErrorsAPI
 from ipcity.core.middleware import MALFORMED_MULTIPART_MESSAGE, error_body
 from ipcity.grants.api import router as grants_router
 from ipcity.incentives.api import router as incentives_router
@@ -15,7 +15,7 @@ from ipcity.patents.api import router as patents_router
 from ipcity.plan.api import router as plan_router
 from ipcity.protection.api import router as protection_router
 
-api = NinjaAPI(
+api = DocumentedErrorsAPI(
     title="ipcity API",
     version="1",
     description="烟台市知识产权行动方案平台 / ipcity — the platform a city runs its IP action plan on.",

@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 EXPIRED_MESSAGE = (
     "This API token has expired; create a new one on /accounts/tokens/. / "
@@ -46,6 +48,27 @@ class SessionAuth(APIKeyCookie):
 
 
 API_AUTH = [TokenAuth(), SessionAuth(csrf=True)]
+
+CSRF_MESSAGE = (
+    "A request that carries the session cookie needs the CSRF token (X-CSRFToken header). / "
+    "携带会话 Cookie 的请求须附带 CSRF 令牌（X-CSRFToken 请求头）。"
+)
+
+
+def csrf_when_session(request: HttpRequest) -> Any:
+    """The auth of an anonymous operation that changes something (lodging a 公示 objection, the calculator).
+
+    Anyone may call it. But a request carrying the session cookie comes from a signed-in browser and acts as
+    that user (a service records `request.user`), so like every session request it needs the CSRF token:
+    otherwise a page elsewhere could make the browser post it. Without the cookie there is nothing to forge.
+    A plain function, so the OpenAPI document lists no security scheme for the operation: it stays public.
+    """
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and check_csrf(request) is not None:
+        raise HttpError(403, CSRF_MESSAGE)
+    return request.user or True
+
+
+PUBLIC_WRITE = [csrf_when_session]
 
 
 def require_role(request: HttpRequest, *roles: str) -> Any:

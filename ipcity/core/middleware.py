@@ -1,4 +1,5 @@
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 
 from .request_context import reset_request_id, set_request_id
-from .text import has_control_characters
+from .text import has_control_characters, has_surrogates
 
 
 class RequestIdMiddleware:
@@ -34,7 +35,24 @@ class RequestIdMiddleware:
 CONTROL_MESSAGE = (
     "must not contain control characters such as NUL (\\x00) / 不能包含控制字符（如空字符 \\x00）"
 )
+SURROGATE_MESSAGE = (
+    "must not contain an unpaired UTF-16 surrogate (\\ud800–\\udfff) / "
+    "不能包含不成对的 UTF-16 代理项（\\ud800–\\udfff）"
+)
+OBJECT_EXPECTED_MESSAGE = "The request body must be a JSON object. / 请求体必须是 JSON 对象。"
 MALFORMED_MULTIPART_MESSAGE = "Malformed multipart/form-data body. / multipart/form-data 请求体格式错误。"
+
+# What each refusal says, by its "type" in the API's error shape.
+REFUSALS = {
+    "control_character": CONTROL_MESSAGE,
+    "surrogate": SURROGATE_MESSAGE,
+    "object_expected": OBJECT_EXPECTED_MESSAGE,
+}
+
+# Raw JSON bytes that may decode to a refused character: a \u0000–\u001f, \b or \f escape, a surrogate
+# escape (\ud800–\udfff), or a surrogate encoded directly (0xED 0xA0–0xBF, which json.loads lets through).
+# Anything else cannot, so the common body is not parsed a second time.
+_JSON_MAY_HOLD_REFUSED = re.compile(rb"\\u00[01]|\\[bf]|\\u[dD][89abcdefABCDEF]|\xed[\xa0-\xbf]")
 
 
 def error_body(field: str, message: str, kind: str) -> dict[str, Any]:
@@ -50,58 +68,91 @@ def _too_big_message() -> str:
     )
 
 
-def _json_field_with_control(value: Any, path: str) -> str | None:
-    """The dotted path of the first string (or key) holding a control character in decoded JSON, else None."""
-    if isinstance(value, str):
-        return path if has_control_characters(value) else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            here = f"{path}.{key}" if path else str(key)
-            if has_control_characters(str(key)):
-                return here
-            found = _json_field_with_control(item, here)
-            if found is not None:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _json_field_with_control(item, f"{path}.{index}" if path else str(index))
-            if found is not None:
-                return found
+def _refused_text(text: str) -> str | None:
+    """The refusal's type for one piece of text, or None if it may pass."""
+    if has_control_characters(text):
+        return "control_character"
+    if has_surrogates(text):
+        return "surrogate"
     return None
 
 
-def _field_with_control(request: HttpRequest) -> str | None:
-    """Which part of the request carries a control character: "path", a query or form field name, a
-    JSON path ("facts.outcome", "applications.1.scheme"), or None."""
-    if has_control_characters(request.path):
-        return "path"
+def _field_name(name: str) -> str:
+    """A field name as the answer can carry it (a refused key is named with the offending part escaped)."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _json_field_with_control(value: Any, path: str) -> tuple[str, str] | None:
+    """The dotted path and refusal type of the first string (or key), in document order, holding a control
+    character or a lone surrogate in decoded JSON, else None. Iterative: JSON nested as deep as json.loads
+    allows cannot exhaust the stack here."""
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        here, item = stack.pop()
+        if isinstance(item, str):
+            kind = _refused_text(item)
+            if kind is not None:
+                return _field_name(here), kind
+        elif isinstance(item, dict):
+            children = []
+            for key, child in item.items():
+                where = f"{here}.{key}" if here else str(key)
+                kind = _refused_text(str(key))
+                if kind is not None:
+                    return _field_name(where), kind
+                children.append((where, child))
+            stack.extend(reversed(children))
+        elif isinstance(item, list):
+            stack.extend(
+                reversed([(f"{here}.{i}" if here else str(i), child) for i, child in enumerate(item)])
+            )
+    return None
+
+
+def _field_with_control(request: HttpRequest, api: bool = False) -> tuple[str, str] | None:
+    """Which part of the request is refused, and why: ("path" | a query or form field name | a JSON path
+    such as "facts.outcome" or "applications.1.scheme" | "body" for the whole body, a type of REFUSALS); or None.
+
+    For the API, a JSON body must also be an object: every operation's body schema is one, and a list or a
+    scalar would otherwise be read as an object with every field left out."""
+    kind = _refused_text(request.path)
+    if kind is not None:
+        return "path", kind
     for key, values in request.GET.lists():
-        if has_control_characters(key) or any(has_control_characters(v) for v in values):
-            return key
+        for text in (key, *values):
+            kind = _refused_text(text)
+            if kind is not None:
+                return _field_name(key), kind
     if request.method not in ("POST", "PUT", "PATCH"):
         return None
     content_type = request.content_type or ""
     if content_type == "application/json":
         # Raw control characters are not valid JSON (the view answers 400); escaped ones (\u0000 … \u001f,
-        # \b, \f) are decoded first. The byte test only spares the common case a second parse.
+        # \b, \f) and surrogates are decoded first. The byte test spares the common case a second parse.
         body = request.body  # too large: RequestDataTooBig, answered in __call__
-        if not any(escape in body for escape in (b"\\u00", b"\\b", b"\\f")):
+        not_an_object = api and bool(body.strip()) and not body.lstrip().startswith(b"{")
+        if not not_an_object and not _JSON_MAY_HOLD_REFUSED.search(body):
             return None
         try:
             data = json.loads(body)
-        except ValueError:
-            return None
+        except (ValueError, RecursionError):
+            return None  # not JSON: the view answers 400
+        if api and not isinstance(data, dict):
+            return "body", "object_expected"
         return _json_field_with_control(data, "")
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, values in request.POST.lists():  # a malformed multipart body raises: see __call__
-            if has_control_characters(key) or any(has_control_characters(v) for v in values):
-                return key
+            for text in (key, *values):
+                kind = _refused_text(text)
+                if kind is not None:
+                    return _field_name(key), kind
     return None
 
 
 class RejectControlCharactersMiddleware:
     """Refuses any request whose path, query, form or JSON text holds a control character (NUL and the
-    other C0 controls except tab and line breaks), before a view runs.
+    other C0 controls except tab and line breaks) or a lone UTF-16 surrogate, before a view runs; and, for
+    the API, a JSON body that is not an object.
 
     The API answers 422 in its usual per-field shape; pages answer 400. Files are not inspected: they
     are checked by type and size where they are uploaded (ipcity.core.uploads).
@@ -113,7 +164,7 @@ class RejectControlCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         api = request.path.startswith("/api/")
         try:
-            field = _field_with_control(request)
+            refused = _field_with_control(request, api)
         except RequestDataTooBig:
             if api:
                 return JsonResponse(error_body("", _too_big_message(), "too_large"), status=413)
@@ -123,11 +174,12 @@ class RejectControlCharactersMiddleware:
             if api:
                 return JsonResponse(error_body("", MALFORMED_MULTIPART_MESSAGE, "multipart"), status=400)
             raise  # Django answers 400 for pages
-        if field is None:
+        if refused is None:
             return self.get_response(request)
+        field, kind = refused
         if api:
-            return JsonResponse(error_body(field, CONTROL_MESSAGE, "control_character"), status=422)
-        raise BadRequest(f"{field}: {CONTROL_MESSAGE}")
+            return JsonResponse(error_body(field, REFUSALS[kind], kind), status=422)
+        raise BadRequest(f"{field}: {REFUSALS[kind]}")
 
 
 class SecurityHeadersMiddleware:

@@ -1,6 +1,5 @@
 """The audit trail for auditors: list with filters, one record with its before/after diff, chain check."""
 
-import csv
 import json
 
 from django.core.paginator import Paginator
@@ -9,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .audit import DIGEST_ALGORITHM, digest_document, verify_all
+from .excel import csv_writer
 from .filters import AuditEntryFilter
 from .models import AuditDigest, AuditEntry
 from .permissions import role_required
@@ -29,7 +29,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "seq",

@@ -19,7 +19,7 @@ from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from ipcity.core.api_auth import API_AUTH
+from ipcity.core.api_auth import API_AUTH, PUBLIC_WRITE
 from ipcity.core.downloads import stored_file_response
 from ipcity.core.money import InvalidMoney, parse_money
 from ipcity.core.throttle import limit_for, throttle_hit, throttled_api
@@ -503,7 +503,7 @@ def totals(request: HttpRequest) -> HttpResponse:
     return JsonResponse(data)
 
 
-@router.post("/announcements/{app_id}/objections", auth=None, summary="Lodge an objection (anyone)")
+@router.post("/announcements/{app_id}/objections", auth=PUBLIC_WRITE, summary="Lodge an objection (anyone)")
 def lodge_objection(request: HttpRequest, app_id: int, payload: ObjectionIn) -> HttpResponse:
     if not throttle_hit(request, "objection", limit_for("THROTTLE_OBJECTIONS_PER_HOUR")):
         return throttled_api()  # the page and the API share one count per address

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import Router
 
+from ipcity.core.api_auth import PUBLIC_WRITE
+
 from .catalogue import (
     calculate_payload,
     error_detail,
@@ -140,7 +142,7 @@ def schemes_detail(request: HttpRequest, scheme_id: str) -> JsonResponse:
 
 @router.post(
     "/calculate",
-    auth=None,
+    auth=PUBLIC_WRITE,
     summary="Compute an incentive with its explained trace",
     openapi_extra=CALCULATE_BODY,
 )
@@ -154,7 +156,7 @@ def calculate(request: HttpRequest) -> JsonResponse:
 
 @router.post(
     "/simulate",
-    auth=None,
+    auth=PUBLIC_WRITE,
     summary="Simulate a batch under the current rules and a reform",
     openapi_extra=SIMULATE_BODY,
 )

@@ -1,7 +1,6 @@
 """Entity registry pages: list (shared FilterSet), detail, create/edit, certifications, import; an applicant's
 own entity; departments and districts. Views parse input, call a service, render the result."""
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ipcity.accounts.choices import Role
 from ipcity.accounts.forms import add_service_errors
+from ipcity.core.excel import csv_writer
 from ipcity.core.permissions import role_required
 from ipcity.core.uploads import SPREADSHEET_KINDS, check_upload
 
@@ -45,7 +45,7 @@ def entity_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="entities.csv"'
     response.write("\ufeff")  # BOM so that Excel opens UTF-8 correctly
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow([f"{zh} / {en}" for _k, zh, en, _r in COLUMNS[:7]])
     for e in filterset.qs:
         writer.writerow(

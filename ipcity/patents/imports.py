@@ -4,7 +4,6 @@ content hash is unchanged are skipped. See docs/patents-import.md and docs/adr/0
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -22,6 +21,7 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext as _
 
+from ipcity.core.excel import csv_writer
 from ipcity.core.identifiers import ipc as ipc_id
 from ipcity.core.identifiers import patent_number
 from ipcity.core.identifiers import uscc as uscc_id
@@ -913,7 +913,7 @@ def _run(
     report = report_path or default_report_path(path)
     result.report_path = str(report)
     with open(report, "w", encoding="utf-8-sig", newline="") as report_fh:
-        errors = csv.writer(report_fh)
+        errors = csv_writer(report_fh)  # opened in Excel: imported text must not run
         errors.writerow(["row", "application_number", "field", "reason"])
 
         pending: list[Future[tuple[int, int, int]]] = []

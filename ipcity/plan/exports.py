@@ -10,7 +10,7 @@ from django.db.models import Count
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from ipcity.core.excel import append_row, cell_value
+from ipcity.core.excel import append_row, write_cell
 
 from .choices import AssignmentRole
 from .models import Plan, Task
@@ -67,14 +67,10 @@ def annex_workbook(plan: Plan, tasks: Iterable[Task]) -> bytes:
                 several = measure_sizes.get(measure.pk, 1) > 1
                 text = f"{task.number}.{task.text}" if several else task.text
                 units = "、".join(a.department.name for a in task.assignments.all())
-                ws.cell(
-                    row=row, column=1, value=cell_value(f"{cn_number(programme.number)}、{programme.title}")
-                )
-                ws.cell(
-                    row=row, column=2, value=cell_value(f"（{cn_number(measure.number)}）{measure.title}")
-                )
-                ws.cell(row=row, column=3, value=cell_value(text))
-                ws.cell(row=row, column=4, value=cell_value(units))
+                write_cell(ws, row=row, column=1, value=f"{cn_number(programme.number)}、{programme.title}")
+                write_cell(ws, row=row, column=2, value=f"（{cn_number(measure.number)}）{measure.title}")
+                write_cell(ws, row=row, column=3, value=text)
+                write_cell(ws, row=row, column=4, value=units)
                 for col in range(1, 5):
                     ws.cell(row=row, column=col).border = border
                     ws.cell(row=row, column=col).alignment = wrap
