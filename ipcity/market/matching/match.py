@@ -1,8 +1,9 @@
 """The query API: plain Chinese text (+ optional IPC, SEI, district, cluster) → ranked, explained matches.
 
 ``match(index, "海参加工剩下的肠子想做成保健品", ipc=["A23L"], limit=10)`` returns ``Match`` objects, best
-first. The text score is tantivy's BM25 summed over the query's terms (jieba words weighted over CJK
-n-grams, titles over abstracts/briefs, plain-language expansions lower); the tags then boost the best
+first. The text score is tantivy's BM25 summed over the query's terms, per field (title, and abstract + brief:
+a term shared with a short title scores higher than the same term in a long abstract; ``Weights.title``
+multiplies it further), jieba words weighted over CJK n-grams, plain-language expansions lower; the tags then boost the best
 ``Weights.candidates`` hits multiplicatively (IPC main group / subclass overlap, SEI, district, cluster)
 and re-rank them. Filters are hard: a document without the value is never returned.
 
@@ -40,10 +41,10 @@ class EmptyQueryError(ValueError):
 class Weights:
     """Every weight of the ranking, a parameter (ADR 0600 gives the measured defaults)."""
 
-    title: float = 2.0
+    title: float = 1.0
     body: float = 1.0
     word: float = 1.0
-    gram: float = 0.4
+    gram: float = 0.7
     synonym: float = 0.5
     # multiplicative boosts on the text score: factor = 1 + weight
     ipc_group: float = 0.3
