@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,8 +108,16 @@ def _tantivy_doc(doc: Document) -> Any:
 class MatchIndex:
     """Open (or create) an index; ``path=None`` keeps it in memory (tests, benchmarks)."""
 
-    def __init__(self, path: str | Path | None = None, *, writer_heap: int = 50_000_000) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        writer_heap: int = 50_000_000,
+        refresh_every: float | None = None,
+    ) -> None:
+        """``refresh_every`` (seconds): a reader process sees the worker's commits at most that late."""
         self.path = Path(path) if path is not None else None
+        self.refresh_every = refresh_every
         self.schema = _schema()
         self._writer: Any = None
         self._writer_heap = writer_heap
@@ -130,6 +139,7 @@ class MatchIndex:
                 self._index = tantivy.Index(self.schema, path=str(self.path), reuse=False)
                 meta.write_text(json.dumps(expected))
         self._searcher = self._index.searcher()
+        self._refreshed = time.monotonic()
 
     # -- writing (one writer per index directory: the worker) ---------------------------------------
     def _w(self) -> Any:
@@ -187,6 +197,7 @@ class MatchIndex:
         """See the latest commit (a reader process calls this after the worker committed)."""
         self._index.reload()
         self._searcher = self._index.searcher()
+        self._refreshed = time.monotonic()
 
     def __len__(self) -> int:
         return int(self._searcher.num_docs)
@@ -201,6 +212,8 @@ class MatchIndex:
         return tantivy.Query.term_set_query(self.schema, field_name, list(values))
 
     def search(self, query: Any, limit: int) -> list[Hit]:
+        if self.refresh_every is not None and time.monotonic() - self._refreshed >= self.refresh_every:
+            self.refresh()
         result = self._searcher.search(query, limit, count=False)
         hits = []
         for score, address in result.hits:

@@ -139,6 +139,17 @@ def test_reader_sees_the_writers_commit_after_refresh(tmp_path):
     assert ids(match(reader, "葡萄酒酒石")) == ["L2"]
 
 
+def test_reader_with_refresh_every_sees_commits_without_being_told(tmp_path):
+    path = tmp_path / "listings"
+    writer = MatchIndex(path)
+    writer.upsert([SEA_CUCUMBER])
+    reader = MatchIndex(path, refresh_every=0)
+    stale = MatchIndex(path)
+    writer.upsert([WINE])
+    assert ids(match(reader, "葡萄酒酒石")) == ["L2"]
+    assert match(stale, "葡萄酒酒石") == []
+
+
 def test_index_built_by_another_tokeniser_version_is_refused(tmp_path):
     path = tmp_path / "listings"
     MatchIndex(path).close()
