@@ -120,7 +120,12 @@ def _filter_query(index: MatchIndex, filters: Mapping[str, str | Iterable[str]])
             raise ValueError(f"Unknown filter {name!r}; use one of {TAG_FIELDS}. / 未知的筛选条件。")
         values = _as_list(raw)
         if name == "ipc":
-            values = [lv for v in values for lv in ipc_levels(v)[-1:]]
+            bad = [v for v in values if not ipc_levels(v)]
+            if bad:
+                raise ValueError(
+                    f"Not an IPC code: {', '.join(bad)}. / 不是有效的IPC分类号：{'、'.join(bad)}。"
+                )
+            values = [ipc_levels(v)[-1] for v in values]
         if values:
             musts.append((tantivy.Occur.Must, index.tag_query(name, values)))
     return musts

@@ -243,6 +243,12 @@ def test_unknown_filter_is_refused(index):
         match(index, "海参", filters={"colour": "red"})
 
 
+def test_malformed_ipc_filter_is_refused_but_a_malformed_boost_is_ignored(index):
+    with pytest.raises(ValueError, match="IPC"):
+        match(index, "海参", filters={"ipc": "17/40 A23L"})
+    assert ids(match(index, "海参", ipc="not a code"))[0] == "L1"
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\t", "，。！？", "的了"])
 def test_empty_query_is_a_clear_error(index, text):
     with pytest.raises(EmptyQueryError) as exc:
