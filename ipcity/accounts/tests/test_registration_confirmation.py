@@ -14,6 +14,7 @@ from django.test import Client
 from ipcity.accounts import services
 from ipcity.accounts.models import User
 from ipcity.core.models import AuditEntry
+from ipcity.core.testing import minimal_pdf
 from ipcity.orgs.models import Entity
 from ipcity.orgs.tests.fixtures import make_uscc
 
@@ -55,8 +56,10 @@ def _register(n: int = 600, **overrides: Any) -> User:
     )
 
 
-def _licence(name: str = "营业执照.pdf", content: bytes = b"%PDF-1.4\n% licence\n") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+def _licence(name: str = "营业执照.pdf", content: bytes | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        name, content if content is not None else minimal_pdf("licence"), content_type="application/pdf"
+    )
 
 
 def _office(users: Any) -> Client:

@@ -82,7 +82,7 @@ def test_wrong_old_password_changes_nothing(http: Any, users: Any) -> None:
 
 
 def test_password_reset_by_admin_revokes_every_token(http: Any, users: Any) -> None:
-    user = users["finance"]
+    user = users["department"]  # a finance account's reset needs a second administrator (ADR 0007)
     client = http.as_user(user)
     admin = Client()
     admin.force_login(users["admin"])
@@ -94,7 +94,7 @@ def test_password_reset_by_admin_revokes_every_token(http: Any, users: Any) -> N
 
 
 def test_deactivation_revokes_every_token_and_is_audited(http: Any, users: Any) -> None:
-    user = users["finance"]
+    user = users["department"]  # reactivating a finance account needs a second administrator (ADR 0007)
     client = http.as_user(user)
     services.user_set_active(actor=users["admin"], user=user, active=False)
     services.user_set_active(actor=users["admin"], user=user, active=True)
@@ -104,7 +104,7 @@ def test_deactivation_revokes_every_token_and_is_audited(http: Any, users: Any) 
 
 
 def test_no_tokens_no_revocation_entry(users: Any) -> None:
-    services.user_reset_password(actor=users["admin"], user=users["finance"], password=NEW_PASSWORD)
+    services.user_reset_password(actor=users["admin"], user=users["department"], password=NEW_PASSWORD)
     assert not AuditEntry.objects.filter(action="api_token.revoke_all").exists()
 
 

