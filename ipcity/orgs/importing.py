@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -261,9 +261,7 @@ def validate_rows(rows: list[list[Any]]) -> tuple[list[tuple[int, dict[str, str]
     return good, errors
 
 
-def import_entities(
-    *, actor: Any, stream: IO[bytes], filename: str, on_progress: Callable[[int], None] | None = None
-) -> ImportResult:
+def import_entities(*, actor: Any, stream: IO[bytes], filename: str) -> ImportResult:
     """Validate every row; write nothing if any is bad; else create/update all rows in one transaction."""
     result = ImportResult()
     try:
