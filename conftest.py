@@ -3,6 +3,7 @@ and a real browser (Debian's chromium driven by Playwright)."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
@@ -34,16 +35,35 @@ def _empty_cache() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def plan(db: Any) -> Any:
-    """The real Yantai plan, loaded from its policy package (reloaded after a transactional test's flush)."""
+def _load_policy() -> str:
     from django.core.management import call_command
 
+    out = io.StringIO()
+    call_command("load_policy", str(settings.POLICY_ROOT / settings.DEFAULT_POLICY), stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def policy_snapshot(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The rows `load_policy` writes, captured once per test session (per xdist worker); see `plan`."""
+    from ipcity.core.testing import DataSnapshot
+
+    with django_db_blocker.unblock():
+        return DataSnapshot.capture(_load_policy)
+
+
+@pytest.fixture
+def plan(policy_snapshot: Any, db: Any) -> Any:
+    """The real Yantai plan, loaded from its policy package (again after a transactional test's flush).
+
+    Fast: the package is loaded once per session and its ~230 rows are re-inserted in bulk for each test
+    (docs/contributing.md, "Test speed"). If a test already wrote to one of those tables (departments,
+    audit trail…), `load_policy` itself runs instead, so the result is always what the command gives."""
     from ipcity.plan.models import Plan
 
     found = Plan.objects.filter(code=settings.DEFAULT_POLICY).first()
     if found is None:
-        call_command("load_policy", str(settings.POLICY_ROOT / settings.DEFAULT_POLICY), verbosity=0)
+        policy_snapshot.apply()
         found = Plan.objects.get(code=settings.DEFAULT_POLICY)
     return found
 

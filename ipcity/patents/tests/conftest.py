@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ipcity.core.identifiers.patent_number import make
+
+
+@pytest.fixture(scope="session")
+def sei_snapshot(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The whole concordance as `manage.py load_sei` writes it (34,607 mappings), loaded once per test
+    session; in a test, `sei_snapshot.apply()` puts the rows back and returns what the command printed."""
+    from django.core.management import call_command
+
+    from ipcity.core.testing import DataSnapshot
+
+    def load() -> str:
+        out = io.StringIO()
+        call_command("load_sei", stdout=out)
+        return out.getvalue()
+
+    with django_db_blocker.unblock():
+        return DataSnapshot.capture(load)
 
 
 @pytest.fixture
