@@ -44,21 +44,20 @@ def _load_policy() -> str:
 
 
 @pytest.fixture(scope="session")
-def policy_snapshot(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """The rows `load_policy` writes, captured once per test session (per xdist worker); see `plan`."""
+def policy_snapshot() -> Any:
+    """`load_policy`, run once per database state per test session (per xdist worker); see `plan`."""
     from ipcity.core.testing import DataSnapshot
 
-    with django_db_blocker.unblock():
-        return DataSnapshot.capture(_load_policy)
+    return DataSnapshot(_load_policy)
 
 
 @pytest.fixture
 def plan(policy_snapshot: Any, db: Any) -> Any:
     """The real Yantai plan, loaded from its policy package (again after a transactional test's flush).
 
-    Fast: the package is loaded once per session and its ~230 rows are re-inserted in bulk for each test
-    (docs/contributing.md, "Test speed"). If a test already wrote to one of those tables (departments,
-    audit trail…), `load_policy` itself runs instead, so the result is always what the command gives."""
+    Fast: `load_policy` runs once per session and its ~230 rows are written back in bulk for later tests
+    (docs/contributing.md, "Test speed"; ipcity/core/testing.py). If the test has already written to the
+    database, `load_policy` itself runs, so the result is always what the command gives."""
     from ipcity.plan.models import Plan
 
     found = Plan.objects.filter(code=settings.DEFAULT_POLICY).first()

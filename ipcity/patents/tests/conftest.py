@@ -13,9 +13,9 @@ from ipcity.core.identifiers.patent_number import make
 
 
 @pytest.fixture(scope="session")
-def sei_snapshot(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """The whole concordance as `manage.py load_sei` writes it (34,607 mappings), loaded once per test
-    session; in a test, `sei_snapshot.apply()` puts the rows back and returns what the command printed."""
+def sei_snapshot() -> Any:
+    """`manage.py load_sei` (the whole concordance, 34,607 mappings), run once per database state per test
+    session; `sei_snapshot.apply()` writes its rows back and returns what the command printed."""
     from django.core.management import call_command
 
     from ipcity.core.testing import DataSnapshot
@@ -25,8 +25,7 @@ def sei_snapshot(django_db_setup: Any, django_db_blocker: Any) -> Any:
         call_command("load_sei", stdout=out)
         return out.getvalue()
 
-    with django_db_blocker.unblock():
-        return DataSnapshot.capture(load)
+    return DataSnapshot(load)
 
 
 @pytest.fixture
