@@ -3,6 +3,7 @@ and a real browser (Debian's chromium driven by Playwright)."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
@@ -34,16 +35,34 @@ def _empty_cache() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def plan(db: Any) -> Any:
-    """The real Yantai plan, loaded from its policy package (reloaded after a transactional test's flush)."""
+def _load_policy() -> str:
     from django.core.management import call_command
 
+    out = io.StringIO()
+    call_command("load_policy", str(settings.POLICY_ROOT / settings.DEFAULT_POLICY), stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def policy_snapshot() -> Any:
+    """`load_policy`, run once per database state per test session (per xdist worker); see `plan`."""
+    from ipcity.core.testing import DataSnapshot
+
+    return DataSnapshot(_load_policy)
+
+
+@pytest.fixture
+def plan(policy_snapshot: Any, db: Any) -> Any:
+    """The real Yantai plan, loaded from its policy package (again after a transactional test's flush).
+
+    Fast: `load_policy` runs once per session and its ~230 rows are written back in bulk for later tests
+    (docs/contributing.md, "Test speed"; ipcity/core/testing.py). If the test has already written to the
+    database, `load_policy` itself runs, so the result is always what the command gives."""
     from ipcity.plan.models import Plan
 
     found = Plan.objects.filter(code=settings.DEFAULT_POLICY).first()
     if found is None:
-        call_command("load_policy", str(settings.POLICY_ROOT / settings.DEFAULT_POLICY), verbosity=0)
+        policy_snapshot.apply()
         found = Plan.objects.get(code=settings.DEFAULT_POLICY)
     return found
 

@@ -319,7 +319,11 @@ def user_reject_entity(*, actor: Any, user: User, reason: str) -> User:
 
 @transaction.atomic
 def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new personal token; returns the row and the raw token, which is shown once and never stored."""
+    """A new personal token; returns the row and the raw token, which is shown once and never stored.
+    A deactivated account gets none (deactivating an account deletes its tokens)."""
+    user = User.objects.select_for_update().get(pk=user.pk)  # not deactivated meanwhile
+    if not user.is_active:
+        raise ValidationError({"user": _("This account is deactivated; it cannot have an API token.")})
     raw = ApiToken.new_raw()
     token = ApiToken(
         user=user,

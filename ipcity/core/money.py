@@ -38,7 +38,3 @@ def parse_money(value: object, *, allow_negative: bool = False) -> Decimal:
 def round_fen(amount: Decimal) -> Decimal:
     """The one rounding: half up, to the fen."""
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
-
-
-def format_yuan(amount: Decimal) -> str:
-    return f"{amount:,.2f}"

@@ -522,7 +522,8 @@ def lodge_objection(request: HttpRequest, app_id: int, payload: ObjectionIn) -> 
 )
 def resolve_objection(request: HttpRequest, objection_id: int, payload: ResolveIn) -> HttpResponse:
     objection = Objection.objects.filter(pk=objection_id).first()
-    if objection is None or objection.application not in selectors.application_list(user=request.user):
+    visible = selectors.application_list(user=request.user)
+    if objection is None or not visible.filter(pk=objection.application_id).exists():
         raise HttpError(404, "Not found.")
     return _run(
         lambda: services.objection_resolve(

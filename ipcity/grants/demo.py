@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from ipcity.core.testing import minimal_pdf
+from ipcity.core.sample_files import minimal_pdf
 
 DEMO_CALL_TITLE = "2024年度知识产权保护与运用奖补申报（演示）"
 

@@ -149,16 +149,6 @@ def ledger_list(*, user: Any) -> QuerySet[LedgerEntry]:
     return qs.none()
 
 
-def payment_list(*, user: Any) -> QuerySet[Payment]:
-    qs = Payment.objects.select_related("application", "application__entity", "application__call")
-    role = _role(user)
-    if role == "applicant":
-        return qs.filter(application__entity_id=user.entity_id)
-    if role in ("plan_office", "finance", "auditor"):
-        return qs
-    return qs.none()
-
-
 def budget_use(*, user: Any) -> list[dict[str, Any]]:
     """Per call: budget, committed (approved, not revoked), paid and remaining."""
     if _role(user) not in ("plan_office", "finance", "auditor"):

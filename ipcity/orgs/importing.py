@@ -5,7 +5,7 @@ created or updated in one audited transaction. See docs/adr/0005-entity-import.m
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -243,9 +243,7 @@ def validate_rows(
     return good, errors
 
 
-def import_entities(
-    *, actor: Any, stream: IO[bytes], filename: str, on_progress: Callable[[int], None] | None = None
-) -> ImportResult:
+def import_entities(*, actor: Any, stream: IO[bytes], filename: str) -> ImportResult:
     """Validate every row; write nothing if any is bad; else create/update all rows in one transaction."""
     result = ImportResult()
     try:

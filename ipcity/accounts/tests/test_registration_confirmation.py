@@ -14,7 +14,7 @@ from django.test import Client
 from ipcity.accounts import services
 from ipcity.accounts.models import User
 from ipcity.core.models import AuditEntry
-from ipcity.core.testing import minimal_pdf
+from ipcity.core.sample_files import minimal_pdf
 from ipcity.orgs.models import Entity
 from ipcity.orgs.tests.fixtures import make_uscc
 

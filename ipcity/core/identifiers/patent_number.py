@@ -121,8 +121,3 @@ def make(year: int, type_digit: str, serial: int) -> str:
         f"{year:04d}{type_digit}{serial:07d}" if year >= 2003 else f"{year % 100:02d}{type_digit}{serial:05d}"
     )
     return f"{body}.{check_digit(body)}"
-
-
-def grant_citation(value: str) -> str:
-    """How a granted patent is cited: ZL + application number."""
-    return "ZL" + validate(value)

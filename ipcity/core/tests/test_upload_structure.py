@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from ipcity.core import uploads
-from ipcity.core.testing import minimal_office, minimal_pdf
+from ipcity.core.sample_files import minimal_office, minimal_pdf
 from ipcity.core.uploads import EVIDENCE_KINDS, SPREADSHEET_KINDS, check_upload
 
 

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ipcity.core.identifiers.uscc import check_character
-from ipcity.core.testing import minimal_pdf
+from ipcity.core.sample_files import minimal_pdf
 
 _serial = itertools.count(1)
 

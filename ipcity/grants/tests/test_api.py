@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from ipcity.core.testing import minimal_pdf
+from ipcity.core.sample_files import minimal_pdf
 from ipcity.grants.models import Application
 
 from .conftest import World, age_announcement
@@ -437,3 +437,48 @@ def test_a_call_with_malformed_required_attachments_is_a_422(
     assert ok.status_code == 201, ok.text
     client.force_login(world.plan_office)
     assert "注册证" in client.get(f"/grants/calls/{ok.json()['id']}/").content.decode()
+
+
+def test_resolving_an_objection_checks_visibility_without_loading_every_application(
+    world: World, http: Any
+) -> None:
+    from django.db.models.signals import post_init
+
+    app = world.announced(starts_on=timezone.localdate(), subject="API-OBJ-SCOPE")
+    for n in range(6):  # other applications the plan office can see
+        world.submitted(subject=f"(2024)鲁06民初{100 + n}号")
+    objection_id = http.post(
+        f"/api/grants/announcements/{app.pk}/objections",
+        json={"name": "钱七", "contact": "1", "text": "重复"},
+    ).json()["id"]
+    outsider = http.as_user(world.other_applicant)  # cannot see the application
+    assert (
+        outsider.post(
+            f"/api/grants/objections/{objection_id}/resolve", json={"uphold": False, "resolution": "x"}
+        ).status_code
+        == 404
+    )
+    office = http.as_user(world.plan_office)
+    assert (
+        office.post(
+            "/api/grants/objections/999999/resolve", json={"uphold": False, "resolution": "x"}
+        ).status_code
+        == 404
+    )
+
+    loaded: list[int] = []
+
+    def count(sender: Any, instance: Any, **kwargs: Any) -> None:
+        loaded.append(1)
+
+    post_init.connect(count, sender=Application)
+    try:
+        r = office.post(
+            f"/api/grants/objections/{objection_id}/resolve", json={"uphold": False, "resolution": "不成立"}
+        )
+    finally:
+        post_init.disconnect(count, sender=Application)
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "dismissed"
+    # The visibility check asks the database about one row; it used to build all 7 visible applications.
+    assert len(loaded) < 7

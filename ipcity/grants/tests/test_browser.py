@@ -15,7 +15,7 @@ from django.utils import timezone
 from ipcity.accounts.models import User
 from ipcity.accounts.services import user_confirm_entity
 from ipcity.core.identifiers.uscc import check_character
-from ipcity.core.testing import minimal_pdf
+from ipcity.core.sample_files import minimal_pdf
 from ipcity.grants.models import Application
 
 from .conftest import World

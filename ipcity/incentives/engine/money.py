@@ -38,7 +38,3 @@ def fmt(value: Decimal | int | None) -> str:
     if "." in text and value == value.quantize(FEN) and len(text.split(".")[1]) > 2:
         text = format(value.quantize(FEN), "f")
     return text
-
-
-def fmt_money(value: Decimal) -> str:
-    return format(round_fen(value), ",.2f")

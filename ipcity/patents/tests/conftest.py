@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ipcity.core.identifiers.patent_number import make
+
+
+@pytest.fixture(scope="session")
+def sei_snapshot() -> Any:
+    """`manage.py load_sei` (the whole concordance, 34,607 mappings), run once per database state per test
+    session; `sei_snapshot.apply()` writes its rows back and returns what the command printed."""
+    from django.core.management import call_command
+
+    from ipcity.core.testing import DataSnapshot
+
+    def load() -> str:
+        out = io.StringIO()
+        call_command("load_sei", stdout=out)
+        return out.getvalue()
+
+    return DataSnapshot(load)
 
 
 @pytest.fixture

@@ -1,19 +1,15 @@
 """The real CNIPA concordance loaded by `load_sei`: exact vs hierarchical matching, H01L/H10, intensive."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from ipcity.patents.classification import load_concordance, patent_intensive_of, sei_codes
 from ipcity.patents.models import SeiIpc, SeiRule
 
 
 @pytest.fixture
-def concordance(db):
-    out = io.StringIO()
-    call_command("load_sei", stdout=out)
-    assert "loaded 321 SEI rules" in out.getvalue()
+def concordance(sei_snapshot, db):
+    # `load_sei` runs once per session (conftest.sei_snapshot); its rows are re-inserted for each test.
+    assert "loaded 321 SEI rules" in sei_snapshot.apply()
     return load_concordance()
 
 

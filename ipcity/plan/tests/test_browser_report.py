@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from ipcity.core.testing import minimal_pdf
+from ipcity.core.sample_files import minimal_pdf
 from ipcity.plan import report_services as svc
 from ipcity.plan.models import ProgressReport
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ipcity.core.testing import minimal_pdf
+from ipcity.core.sample_files import minimal_pdf
 from ipcity.plan import report_services as svc
 from ipcity.plan.choices import ReportStatus
 from ipcity.plan.models import ProgressReport

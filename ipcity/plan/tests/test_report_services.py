@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ipcity.core.models import AuditEntry
-from ipcity.core.testing import minimal_pdf
+from ipcity.core.sample_files import minimal_pdf
 from ipcity.plan import report_services as svc
 from ipcity.plan.choices import ReportStatus, TaskStatus
 from ipcity.plan.models import ProgressReport, ReportingPeriod, Task

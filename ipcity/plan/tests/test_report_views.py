@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from ipcity.core.models import AuditEntry
-from ipcity.core.testing import minimal_pdf
+from ipcity.core.sample_files import minimal_pdf
 from ipcity.plan import report_services as svc
 from ipcity.plan.choices import ReportStatus
 from ipcity.plan.models import ProgressReport, ReportingPeriod
