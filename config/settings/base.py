@@ -264,7 +264,7 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'"
 )
 PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
     "accelerometer=(), gyroscope=(), magnetometer=()"
 )
 # The API docs (/api/docs) use django-ninja's own copy of Swagger UI (its static files), not a CDN.
