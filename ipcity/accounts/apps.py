@@ -9,7 +9,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from ipcity.core.audit_actions import register
+
         from . import signals  # noqa: F401 - connects the login trail's receivers
+        from .choices import AuditAction
+
+        register(AuditAction)
 
 
 class IpcityAdminConfig(admin_apps.AdminConfig):

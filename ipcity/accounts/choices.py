@@ -41,3 +41,27 @@ CHANGE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "confirm": (frozenset({ChangeStatus.PENDING}), ChangeStatus.CONFIRMED),
     "reject": (frozenset({ChangeStatus.PENDING}), ChangeStatus.REJECTED),
 }
+
+
+class AuditAction(models.TextChoices):
+    """The actions this app writes to the audit trail (registered in apps.py; ADR 0013)."""
+
+    USER_CREATE = "user.create", _("User account created")
+    USER_UPDATE = "user.update", _("User account updated")
+    USER_ACTIVATE = "user.activate", _("User account activated")
+    USER_DEACTIVATE = "user.deactivate", _("User account deactivated")
+    USER_RESET_PASSWORD = "user.reset_password", _("Password reset by an administrator")
+    USER_CHANGE_PASSWORD = "user.change_password", _("Password changed by its owner")
+    USER_REGISTER = "user.register", _("Applicant self-registered")
+    USER_CONFIRM_ENTITY = "user.confirm_entity", _("Registration's entity link confirmed")
+    USER_REJECT_ENTITY = "user.reject_entity", _("Registration's entity link rejected")
+    API_TOKEN_CREATE = "api_token.create", _("API token issued")
+    API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")
+    API_TOKEN_REVOKE_ALL = "api_token.revoke_all", _("All of a user's API tokens revoked")
+    ACCOUNT_CHANGE_REQUEST = "account_change.request", _("Account change requested")
+    ACCOUNT_CHANGE_CONFIRM = "account_change.confirm", _("Account change confirmed")
+    ACCOUNT_CHANGE_REJECT = "account_change.reject", _("Account change rejected")
+    AUTH_LOGIN = "auth.login", _("Login")
+    AUTH_LOGOUT = "auth.logout", _("Logout")
+    AUTH_LOGIN_FAILED = "auth.login_failed", _("Failed login")
+    AUTH_LOCKOUT = "auth.lockout", _("Login locked out")

@@ -6,6 +6,8 @@ from django.db import transaction
 
 from ipcity.core.audit import audit_record
 
+from .choices import AuditAction
+
 DEMO_PASSWORD = "Demo2024-ipcity"  # noqa: S105 - published demo credential, demo data only
 
 # (username, role, department name or None, entity USCC or None, display name)
@@ -47,7 +49,10 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
             user.full_clean()
             user.save()
             audit_record(
-                actor="demo", action="user.create", obj=user, after={"role": role, "username": username}
+                actor="demo",
+                action=AuditAction.USER_CREATE,
+                obj=user,
+                after={"role": role, "username": username},
             )
 
 

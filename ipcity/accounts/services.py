@@ -21,7 +21,15 @@ from ipcity.core.permissions import user_has_role
 from ipcity.core.uploads import JPEG, PDF, PNG, check_upload
 from ipcity.orgs.models import Department, Entity
 
-from .choices import DEPARTMENT_ROLES, ENTITY_ROLES, SECOND_PERSON_ROLES, ChangeKind, ChangeStatus, Role
+from .choices import (
+    DEPARTMENT_ROLES,
+    ENTITY_ROLES,
+    SECOND_PERSON_ROLES,
+    AuditAction,
+    ChangeKind,
+    ChangeStatus,
+    Role,
+)
 from .models import AccountChangeRequest, ApiToken, PasswordHistory, User, default_token_expiry
 
 USER_AUDIT_FIELDS = [
@@ -83,7 +91,7 @@ def user_create(
     _check_password(password, user)
     user.set_password(password)
     user.save()
-    audit_record(actor=actor, action="user.create", obj=user, after=user_snapshot(user))
+    audit_record(actor=actor, action=AuditAction.USER_CREATE, obj=user, after=user_snapshot(user))
     if held:
         account_change_request(actor=actor, user=user, kind=ChangeKind.ACTIVATE)
     return user
@@ -107,7 +115,9 @@ def user_update(*, actor: Any, user: User, **data: Any) -> User:
         user.pending_entity = None
     user.full_clean(exclude=["password"])
     user.save()
-    audit_record(actor=actor, action="user.update", obj=user, before=before, after=user_snapshot(user))
+    audit_record(
+        actor=actor, action=AuditAction.USER_UPDATE, obj=user, before=before, after=user_snapshot(user)
+    )
     return user
 
 
@@ -124,7 +134,7 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
         api_tokens_revoke_all(actor=actor, user=user, reason="deactivation")
     audit_record(
         actor=actor,
-        action="user.activate" if active else "user.deactivate",
+        action=AuditAction.USER_ACTIVATE if active else AuditAction.USER_DEACTIVATE,
         obj=user,
         before=before,
         after=user_snapshot(user),
@@ -140,7 +150,9 @@ def user_reset_password(*, actor: Any, user: User, password: str) -> User:
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action="user.reset_password", obj=user, after={"password": "(changed)"})
+    audit_record(
+        actor=actor, action=AuditAction.USER_RESET_PASSWORD, obj=user, after={"password": "(changed)"}
+    )
     api_tokens_revoke_all(actor=actor, user=user, reason="password_reset")
     return user
 
@@ -153,7 +165,9 @@ def user_change_password(*, actor: Any, user: User, password: str) -> User:
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action="user.change_password", obj=user, after={"password": "(changed)"})
+    audit_record(
+        actor=actor, action=AuditAction.USER_CHANGE_PASSWORD, obj=user, after={"password": "(changed)"}
+    )
     api_tokens_revoke_all(actor=actor, user=user, reason="password_change")
     return user
 
@@ -254,7 +268,7 @@ def user_register(
     user.save()
     audit_record(
         actor=actor_name,
-        action="user.register",
+        action=AuditAction.USER_REGISTER,
         obj=user,
         after={**user_snapshot(user), "licence": bool(user.registration_licence)},
     )
@@ -286,7 +300,7 @@ def user_confirm_entity(*, actor: Any, user: User, reason: str = "") -> User:
     user.save(update_fields=["entity", "pending_entity"])
     audit_record(
         actor=actor,
-        action="user.confirm_entity",
+        action=AuditAction.USER_CONFIRM_ENTITY,
         obj=user,
         before=before,
         after={**user_snapshot(user), "reason": reason.strip()},
@@ -309,7 +323,7 @@ def user_reject_entity(*, actor: Any, user: User, reason: str) -> User:
     api_tokens_revoke_all(actor=actor, user=user, reason="registration_refused")
     audit_record(
         actor=actor,
-        action="user.reject_entity",
+        action=AuditAction.USER_REJECT_ENTITY,
         obj=user,
         before=before,
         after={**user_snapshot(user), "reason": reason.strip()},
@@ -335,7 +349,7 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
     token.save()
     audit_record(
         actor=actor,
-        action="api_token.create",
+        action=AuditAction.API_TOKEN_CREATE,
         obj=token,
         after={"user": user.pk, "name": token.name, "expires_at": token.expires_at.isoformat()},
     )
@@ -348,7 +362,7 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     token.delete()
     audit_record(
         actor=actor,
-        action="api_token.revoke",
+        action=AuditAction.API_TOKEN_REVOKE,
         object_type="accounts.apitoken",
         object_id=pk,
         object_repr=repr_,
@@ -478,7 +492,10 @@ def account_change_request(
     change.full_clean()
     change.save()
     audit_record(
-        actor=actor, action="account_change.request", obj=change, after=change_request_snapshot(change)
+        actor=actor,
+        action=AuditAction.ACCOUNT_CHANGE_REQUEST,
+        obj=change,
+        after=change_request_snapshot(change),
     )
     return change
 
@@ -512,10 +529,10 @@ def account_change_confirm(*, actor: Any, change: AccountChangeRequest) -> Accou
     before_user = user_snapshot(user)
     before = change_request_snapshot(change)
     action = {
-        ChangeKind.ROLE: "user.update",
-        ChangeKind.PASSWORD: "user.reset_password",
-        ChangeKind.ACTIVATE: "user.activate",
-        ChangeKind.DEACTIVATE: "user.deactivate",
+        ChangeKind.ROLE: AuditAction.USER_UPDATE,
+        ChangeKind.PASSWORD: AuditAction.USER_RESET_PASSWORD,
+        ChangeKind.ACTIVATE: AuditAction.USER_ACTIVATE,
+        ChangeKind.DEACTIVATE: AuditAction.USER_DEACTIVATE,
     }[ChangeKind(change.kind)]
     if change.kind == ChangeKind.ROLE:
         _apply_role(user, change)
@@ -538,7 +555,7 @@ def account_change_confirm(*, actor: Any, change: AccountChangeRequest) -> Accou
     change.save(update_fields=["status", "decided_by", "decided_at", "password_hash"])
     audit_record(
         actor=actor,
-        action="account_change.confirm",
+        action=AuditAction.ACCOUNT_CHANGE_CONFIRM,
         obj=change,
         before=before,
         after=change_request_snapshot(change),
@@ -574,7 +591,7 @@ def account_change_reject(*, actor: Any, change: AccountChangeRequest) -> Accoun
     change.save(update_fields=["status", "decided_by", "decided_at", "password_hash"])
     audit_record(
         actor=actor,
-        action="account_change.reject",
+        action=AuditAction.ACCOUNT_CHANGE_REJECT,
         obj=change,
         before=before,
         after=change_request_snapshot(change),
@@ -630,7 +647,7 @@ def _client(request: Any) -> dict[str, Any]:
 @transaction.atomic
 def auth_login_record(*, user: User, request: Any) -> None:
     """A successful login, as the auditor sees it (action `auth.login`)."""
-    audit_record(actor=user, action="auth.login", obj=user, after=_client(request))
+    audit_record(actor=user, action=AuditAction.AUTH_LOGIN, obj=user, after=_client(request))
 
 
 @transaction.atomic
@@ -638,7 +655,7 @@ def auth_logout_record(*, user: User | None, request: Any) -> None:
     """A logout (`auth.logout`); nothing when nobody was logged in."""
     if user is None or not getattr(user, "pk", None):
         return
-    audit_record(actor=user, action="auth.logout", obj=user, after=_client(request))
+    audit_record(actor=user, action=AuditAction.AUTH_LOGOUT, obj=user, after=_client(request))
 
 
 def _attempted(username: Any) -> tuple[str, User | None]:
@@ -656,7 +673,7 @@ def auth_login_failed_record(*, username: Any, request: Any) -> None:
     after["locked_out"] = bool(getattr(request, "axes_locked_out", False))
     audit_record(
         actor="anonymous",
-        action="auth.login_failed",
+        action=AuditAction.AUTH_LOGIN_FAILED,
         object_type="accounts.user",
         object_id=found.pk if found else "",
         object_repr=name,
@@ -672,7 +689,7 @@ def auth_lockout_record(*, username: Any, ip_address: str, request: Any) -> None
     after["ip"] = ip_address or after["ip"]
     audit_record(
         actor="anonymous",
-        action="auth.lockout",
+        action=AuditAction.AUTH_LOCKOUT,
         object_type="accounts.user",
         object_id=found.pk if found else "",
         object_repr=name,
@@ -690,7 +707,7 @@ def api_tokens_revoke_all(*, actor: Any, user: User, reason: str) -> int:
     ApiToken.objects.filter(pk__in=[pk for pk, _name in tokens]).delete()
     audit_record(
         actor=actor,
-        action="api_token.revoke_all",
+        action=AuditAction.API_TOKEN_REVOKE_ALL,
         obj=user,
         before={"tokens": [{"id": pk, "name": name} for pk, name in tokens]},
         after={"tokens": [], "reason": reason},

@@ -9,3 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the audit key checks
+        from .audit_actions import register
+        from .choices import AuditAction
+
+        register(AuditAction)

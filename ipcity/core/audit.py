@@ -31,6 +31,8 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .audit_actions import require as require_action
+from .choices import AuditAction
 from .models import AuditDigest, AuditEntry, AuditHead
 from .request_context import current_request_id
 
@@ -191,7 +193,11 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one record to the chain. Must run inside the caller's transaction (STYLE rule 4)."""
+    """Append one record to the chain. Must run inside the caller's transaction (STYLE rule 4).
+
+    `action` is a member of an app's registered `AuditAction` (ipcity/core/audit_actions.py): an
+    unregistered code raises ValueError."""
+    action = require_action(action)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic")
     if obj is not None:
@@ -357,7 +363,7 @@ def audit_digest_publish(*, actor: Any, day: dt.date, today: dt.date | None = No
             signature=sign_digest(body, keys.current()),
             published_at=timezone.now(),
         )
-        audit_record(actor=actor, action="audit.digest", obj=digest, after=digest_document(digest))
+        audit_record(actor=actor, action=AuditAction.AUDIT_DIGEST, obj=digest, after=digest_document(digest))
         # Written now, not on commit: should the transaction roll back, the file names a digest the
         # table lacks (reported by verify), and publishing the day again writes the same content.
         _write_digest_file(digest_document(digest))
@@ -496,7 +502,7 @@ def audit_rekey(*, actor: Any) -> int:
         head.save(update_fields=["hash"])
         audit_record(
             actor=actor,
-            action="audit.rekey",
+            action=AuditAction.AUDIT_REKEY,
             object_type="core.auditentry",
             object_repr="audit chain",
             before={"unkeyed_rows": len(legacy), "head": old_head},

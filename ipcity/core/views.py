@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .audit import DIGEST_ALGORITHM, digest_document, verify_all
+from .audit_actions import label_for
 from .excel import csv_writer
 from .filters import AuditEntryFilter
 from .models import AuditDigest, AuditEntry
@@ -36,6 +37,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             "at",
             "actor",
             "action",
+            "action_label",
             "object_type",
             "object_id",
             "object",
@@ -53,6 +55,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                 e.at.isoformat(),
                 e.actor_repr,
                 e.action,
+                label_for(e.action),
                 e.object_type,
                 e.object_id,
                 e.object_repr,

@@ -6,3 +6,10 @@ class GrantsConfig(AppConfig):
     name = "ipcity.grants"
     label = "grants"
     verbose_name = _("Grants")
+
+    def ready(self) -> None:
+        from ipcity.core.audit_actions import register
+
+        from .choices import AuditAction
+
+        register(AuditAction)

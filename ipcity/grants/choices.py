@@ -109,3 +109,32 @@ EDITABLE_STATUSES = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
 REVIEW_ACTIONS = frozenset(
     {Action.START_REVIEW, Action.REQUEST_CHANGES, Action.APPROVE_CONTENT, Action.APPROVE, Action.REJECT}
 )
+
+
+class AuditAction(models.TextChoices):
+    """The actions this app writes to the audit trail (registered in apps.py; ADR 0013)."""
+
+    CALL_CREATE = "call.create", _("Call created")
+    CALL_CONFIRM_BUDGET = "call.confirm_budget", _("Call budget confirmed")
+    CALL_PUBLISH = "call.publish", _("Call published")
+    CALL_CLOSE = "call.close", _("Call closed")
+    APPLICATION_CREATE = "application.create", _("Application created")
+    APPLICATION_UPDATE = "application.update", _("Application updated")
+    ATTACHMENT_ADD = "attachment.add", _("Attachment added to an application")
+    APPLICATION_SUBMIT = "application.submit", _("Application submitted")
+    APPLICATION_WITHDRAW = "application.withdraw", _("Application withdrawn")
+    APPLICATION_RESUBMIT = "application.resubmit", _("Application resubmitted")
+    APPLICATION_DECLARE_CONFLICT = "application.declare_conflict", _("Conflict of interest declared")
+    APPLICATION_START_REVIEW = "application.start_review", _("Review of an application started")
+    APPLICATION_REQUEST_CHANGES = "application.request_changes", _("Changes requested on an application")
+    APPLICATION_APPROVE_CONTENT = "application.approve_content", _("Application content approved")
+    APPLICATION_APPROVE = "application.approve", _("Award approved")
+    APPLICATION_REJECT = "application.reject", _("Application rejected")
+    APPLICATION_ANNOUNCE = "application.announce", _("Award announced")
+    APPLICATION_PAUSE = "application.pause", _("Award paused by an objection")
+    APPLICATION_RESUME = "application.resume", _("Award resumed after objections were dismissed")
+    APPLICATION_PAY = "application.pay", _("Award paid")
+    APPLICATION_DEMO_BACKDATE = "application.demo_backdate", _("Demo data: announcement backdated")
+    OBJECTION_LODGE = "objection.lodge", _("Objection lodged")
+    OBJECTION_RESOLVE = "objection.resolve", _("Objection resolved")
+    PAYMENT_RECORD = "payment.record", _("Payment recorded")

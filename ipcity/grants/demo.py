@@ -27,6 +27,7 @@ def _age_demo_announcement(application: Any, start: dt.date) -> Any:
     from ipcity.core.audit import audit_record, snapshot
     from ipcity.core.workdays import add_working_days
 
+    from .choices import AuditAction
     from .models import Application
 
     if not application.is_demo:
@@ -37,7 +38,7 @@ def _age_demo_announcement(application: Any, start: dt.date) -> Any:
     application.refresh_from_db()
     audit_record(
         actor="demo",
-        action="application.demo_backdate",
+        action=AuditAction.APPLICATION_DEMO_BACKDATE,
         obj=application,
         before=before,
         after=snapshot(application, ["announced_from", "announced_until"]),

@@ -33,6 +33,7 @@ from .choices import (
     TRANSITIONS,
     Action,
     ApplicationStatus,
+    AuditAction,
     CallStatus,
     ObjectionStatus,
 )
@@ -323,7 +324,7 @@ def call_create(
     _clean(call)
     call.save()
     call.reviewing_departments.set(reviewing_departments)
-    audit_record(actor=actor, action="call.create", obj=call, after=snapshot(call))
+    audit_record(actor=actor, action=AuditAction.CALL_CREATE, obj=call, after=snapshot(call))
     return call
 
 
@@ -339,7 +340,9 @@ def call_confirm_budget(*, actor: Any, call: Call, budget_line: str = "") -> Cal
         call.budget_line = budget_line
     _clean(call)
     call.save()
-    audit_record(actor=actor, action="call.confirm_budget", obj=call, before=before, after=snapshot(call))
+    audit_record(
+        actor=actor, action=AuditAction.CALL_CONFIRM_BUDGET, obj=call, before=before, after=snapshot(call)
+    )
     return call
 
 
@@ -354,7 +357,7 @@ def call_publish(*, actor: Any, call: Call) -> Call:
     before = snapshot(call)
     call.status = CallStatus.PUBLISHED
     call.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="call.publish", obj=call, before=before, after=snapshot(call))
+    audit_record(actor=actor, action=AuditAction.CALL_PUBLISH, obj=call, before=before, after=snapshot(call))
     return call
 
 
@@ -367,7 +370,7 @@ def call_close(*, actor: Any, call: Call) -> Call:
     before = snapshot(call)
     call.status = CallStatus.CLOSED
     call.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="call.close", obj=call, before=before, after=snapshot(call))
+    audit_record(actor=actor, action=AuditAction.CALL_CLOSE, obj=call, before=before, after=snapshot(call))
     return call
 
 
@@ -418,7 +421,9 @@ def application_create(
     )
     _compute(application, strict=False)
     _save_application(application)
-    audit_record(actor=actor, action="application.create", obj=application, after=snapshot(application))
+    audit_record(
+        actor=actor, action=AuditAction.APPLICATION_CREATE, obj=application, after=snapshot(application)
+    )
     return application
 
 
@@ -450,7 +455,11 @@ def application_update(
     _compute(application, strict=False)
     _save_application(application)
     audit_record(
-        actor=actor, action="application.update", obj=application, before=before, after=snapshot(application)
+        actor=actor,
+        action=AuditAction.APPLICATION_UPDATE,
+        obj=application,
+        before=before,
+        after=snapshot(application),
     )
     return application
 
@@ -480,7 +489,7 @@ def attachment_add(*, actor: Any, application: Application, code: str, upload: U
         uploaded_by=actor,
     )
     attachment.save()
-    audit_record(actor=actor, action="attachment.add", obj=attachment, after=snapshot(attachment))
+    audit_record(actor=actor, action=AuditAction.ATTACHMENT_ADD, obj=attachment, after=snapshot(attachment))
     return attachment
 
 
@@ -545,7 +554,11 @@ def application_submit(*, actor: Any, application: Application) -> Application:
     application.submitted_at = timezone.now()
     _save_application(application)
     audit_record(
-        actor=actor, action="application.submit", obj=application, before=before, after=snapshot(application)
+        actor=actor,
+        action=AuditAction.APPLICATION_SUBMIT,
+        obj=application,
+        before=before,
+        after=snapshot(application),
     )
     _notify(application.pk, "submitted")
     return application
@@ -562,7 +575,7 @@ def application_withdraw(*, actor: Any, application: Application, reason: str = 
     application.save()
     audit_record(
         actor=actor,
-        action="application.withdraw",
+        action=AuditAction.APPLICATION_WITHDRAW,
         obj=application,
         before=before,
         after=snapshot(application),
@@ -590,7 +603,7 @@ def application_resubmit(*, actor: Any, application: Application, answer: str) -
     _save_application(application)
     audit_record(
         actor=actor,
-        action="application.resubmit",
+        action=AuditAction.APPLICATION_RESUBMIT,
         obj=application,
         before=before,
         after=snapshot(application),
@@ -617,7 +630,10 @@ def conflict_declare(*, actor: Any, application: Application, reason: str) -> Co
     )
     if created:
         audit_record(
-            actor=actor, action="application.declare_conflict", obj=declaration, after=snapshot(declaration)
+            actor=actor,
+            action=AuditAction.APPLICATION_DECLARE_CONFLICT,
+            obj=declaration,
+            after=snapshot(declaration),
         )
     return declaration
 
@@ -632,7 +648,7 @@ def application_start_review(*, actor: Any, application: Application) -> Applica
     application.save()
     audit_record(
         actor=actor,
-        action="application.start_review",
+        action=AuditAction.APPLICATION_START_REVIEW,
         obj=application,
         before=before,
         after=snapshot(application),
@@ -655,7 +671,7 @@ def application_request_changes(*, actor: Any, application: Application, message
     application.save()
     audit_record(
         actor=actor,
-        action="application.request_changes",
+        action=AuditAction.APPLICATION_REQUEST_CHANGES,
         obj=application,
         before=before,
         after=snapshot(application),
@@ -707,7 +723,7 @@ def application_approve_content(
     application.save()
     audit_record(
         actor=actor,
-        action="application.approve_content",
+        action=AuditAction.APPLICATION_APPROVE_CONTENT,
         obj=application,
         before=before,
         after=snapshot(application),
@@ -824,7 +840,11 @@ def application_approve(
     application.approved_at = timezone.now()
     application.save()
     audit_record(
-        actor=actor, action="application.approve", obj=application, before=before, after=snapshot(application)
+        actor=actor,
+        action=AuditAction.APPLICATION_APPROVE,
+        obj=application,
+        before=before,
+        after=snapshot(application),
     )
     _notify(application.pk, "approved")
     return application
@@ -871,7 +891,11 @@ def application_reject(*, actor: Any, application: Application, reason: str) -> 
     application.paused = False
     application.save()
     audit_record(
-        actor=actor, action="application.reject", obj=application, before=before, after=snapshot(application)
+        actor=actor,
+        action=AuditAction.APPLICATION_REJECT,
+        obj=application,
+        before=before,
+        after=snapshot(application),
     )
     _notify(application.pk, "rejected")
     return application
@@ -907,7 +931,7 @@ def application_announce(
     application.save()
     audit_record(
         actor=actor,
-        action="application.announce",
+        action=AuditAction.APPLICATION_ANNOUNCE,
         obj=application,
         before=before,
         after=snapshot(application),
@@ -943,15 +967,18 @@ def objection_lodge(*, actor: Any, application: Application, name: str, contact:
     )
     _clean(objection)
     objection.save()
-    before = snapshot(application)
+    was_paused = application.paused
     application.paused = True
     application.save(update_fields=["paused", "updated_at"])
+    who = actor if getattr(actor, "is_authenticated", False) else "public"
+    # Two records, each about one object: the new objection, and the award it pauses.
+    audit_record(actor=who, action=AuditAction.OBJECTION_LODGE, obj=objection, after=snapshot(objection))
     audit_record(
-        actor=actor if getattr(actor, "is_authenticated", False) else "public",
-        action="objection.lodge",
-        obj=objection,
-        before=before,
-        after=snapshot(objection),
+        actor=who,
+        action=AuditAction.APPLICATION_PAUSE,
+        obj=application,
+        before={"paused": was_paused},
+        after={"paused": True, "objection": objection.pk},
     )
     _notify(application.pk, "objection")
     return objection
@@ -976,7 +1003,11 @@ def objection_resolve(*, actor: Any, objection: Objection, uphold: bool, resolut
     objection.resolved_at = timezone.now()
     objection.save()
     audit_record(
-        actor=actor, action="objection.resolve", obj=objection, before=before, after=snapshot(objection)
+        actor=actor,
+        action=AuditAction.OBJECTION_RESOLVE,
+        obj=objection,
+        before=before,
+        after=snapshot(objection),
     )
     application = _lock(objection.application)
     if uphold:
@@ -990,6 +1021,13 @@ def objection_resolve(*, actor: Any, objection: Objection, uphold: bool, resolut
     elif not application.objections.filter(status=ObjectionStatus.OPEN).exists():
         application.paused = False
         application.save(update_fields=["paused", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.APPLICATION_RESUME,
+            obj=application,
+            before={"paused": True},
+            after={"paused": False, "objection": objection.pk},
+        )
         _notify(application.pk, "objection_dismissed")
     return objection
 
@@ -1047,9 +1085,13 @@ def payment_record(
     before = snapshot(application)
     application.status = target
     application.save()
-    audit_record(actor=actor, action="payment.record", obj=payment, after=snapshot(payment))
+    audit_record(actor=actor, action=AuditAction.PAYMENT_RECORD, obj=payment, after=snapshot(payment))
     audit_record(
-        actor=actor, action="application.pay", obj=application, before=before, after=snapshot(application)
+        actor=actor,
+        action=AuditAction.APPLICATION_PAY,
+        obj=application,
+        before=before,
+        after=snapshot(application),
     )
     _notify(application.pk, "paid")
     return payment

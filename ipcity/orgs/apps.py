@@ -6,3 +6,10 @@ class OrgsConfig(AppConfig):
     name = "ipcity.orgs"
     label = "orgs"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from ipcity.core.audit_actions import register
+
+        from .choices import AuditAction
+
+        register(AuditAction)

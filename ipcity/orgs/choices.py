@@ -31,3 +31,18 @@ class CertificationLevel(models.TextChoices):
     MUNICIPAL = "municipal", _("Municipal")
     PROVINCIAL = "provincial", _("Provincial")
     NATIONAL = "national", _("National")
+
+
+class AuditAction(models.TextChoices):
+    """The actions this app writes to the audit trail (registered in apps.py; ADR 0013)."""
+
+    ENTITY_CREATE = "entity.create", _("Entity created")
+    ENTITY_UPDATE = "entity.update", _("Entity updated")
+    ENTITY_UPDATE_CONTACT = "entity.update_contact", _("Entity contact details updated")
+    ENTITY_IMPORT = "entity.import", _("Entities imported")
+    CERTIFICATION_ADD = "certification.add", _("Certification added")
+    CERTIFICATION_REMOVE = "certification.remove", _("Certification removed")
+    DEPARTMENT_CREATE = "department.create", _("Department created")
+    DEPARTMENT_UPDATE = "department.update", _("Department updated")
+    DISTRICT_CREATE = "district.create", _("District created")
+    DISTRICT_UPDATE = "district.update", _("District updated")

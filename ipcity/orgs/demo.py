@@ -7,6 +7,8 @@ from django.db import transaction
 from ipcity.core.audit import audit_record
 from ipcity.core.identifiers.uscc import check_character
 
+from .choices import AuditAction
+
 
 def _uscc(prefix17: str) -> str:
     return prefix17 + check_character(prefix17)
@@ -57,7 +59,9 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
             )
             entity.full_clean()
             entity.save()
-            audit_record(actor="demo", action="entity.create", obj=entity, after={"uscc": uscc, "name": name})
+            audit_record(
+                actor="demo", action=AuditAction.ENTITY_CREATE, obj=entity, after={"uscc": uscc, "name": name}
+            )
         for index, kind, level, year, source in DEMO_CERTIFICATIONS:
             entity = Entity.objects.get(uscc=DEMO_ENTITIES[index][0])
             if Certification.objects.filter(entity=entity, kind=kind, level=level, year=year).exists():
@@ -66,5 +70,8 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
             cert.full_clean()
             cert.save()
             audit_record(
-                actor="demo", action="certification.add", obj=cert, after={"kind": kind, "year": year}
+                actor="demo",
+                action=AuditAction.CERTIFICATION_ADD,
+                obj=cert,
+                after={"kind": kind, "year": year},
             )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ipcity.core.audit import audit_record, snapshot
 from ipcity.core.identifiers import uscc as uscc_id
 
+from .choices import AuditAction
 from .models import Certification, Department, District, Entity
 
 ENTITY_FIELDS = ("name", "kind", "district", "address", "contact_name", "contact_phone")
@@ -49,7 +50,7 @@ def entity_create(*, actor: Any, uscc: str, name: str, kind: str, **data: Any) -
     _apply(entity, ENTITY_FIELDS + ("is_demo",), data)
     entity.full_clean()
     entity.save()
-    audit_record(actor=actor, action="entity.create", obj=entity, after=snapshot(entity))
+    audit_record(actor=actor, action=AuditAction.ENTITY_CREATE, obj=entity, after=snapshot(entity))
     return entity
 
 
@@ -69,7 +70,7 @@ def entity_update(*, actor: Any, entity: Entity, uscc: str | None = None, **data
     entity.save()
     after = snapshot(entity)
     if after != before:
-        audit_record(actor=actor, action="entity.update", obj=entity, before=before, after=after)
+        audit_record(actor=actor, action=AuditAction.ENTITY_UPDATE, obj=entity, before=before, after=after)
     return entity
 
 
@@ -83,7 +84,9 @@ def entity_update_contact(*, actor: Any, entity: Entity, **data: Any) -> Entity:
     entity.save()
     after = snapshot(entity, list(CONTACT_FIELDS))
     if after != before:
-        audit_record(actor=actor, action="entity.update_contact", obj=entity, before=before, after=after)
+        audit_record(
+            actor=actor, action=AuditAction.ENTITY_UPDATE_CONTACT, obj=entity, before=before, after=after
+        )
     return entity
 
 
@@ -94,7 +97,7 @@ def certification_add(
     cert = Certification(entity=entity, kind=kind, level=level, year=year, source=(source or "").strip())
     cert.full_clean()
     cert.save()
-    audit_record(actor=actor, action="certification.add", obj=cert, after=snapshot(cert))
+    audit_record(actor=actor, action=AuditAction.CERTIFICATION_ADD, obj=cert, after=snapshot(cert))
     return cert
 
 
@@ -106,7 +109,7 @@ def certification_remove(*, actor: Any, certification: Certification) -> None:
     certification.delete()
     audit_record(
         actor=actor,
-        action="certification.remove",
+        action=AuditAction.CERTIFICATION_REMOVE,
         object_type="orgs.certification",
         object_id=pk,
         object_repr=repr_,
@@ -120,7 +123,7 @@ def department_create(*, actor: Any, code: str, name: str, **data: Any) -> Depar
     _apply(dept, DEPARTMENT_FIELDS, data)
     dept.full_clean()
     dept.save()
-    audit_record(actor=actor, action="department.create", obj=dept, after=snapshot(dept))
+    audit_record(actor=actor, action=AuditAction.DEPARTMENT_CREATE, obj=dept, after=snapshot(dept))
     return dept
 
 
@@ -131,7 +134,9 @@ def department_update(*, actor: Any, department: Department, **data: Any) -> Dep
     _apply(dept, DEPARTMENT_FIELDS, data)
     dept.full_clean()
     dept.save()
-    audit_record(actor=actor, action="department.update", obj=dept, before=before, after=snapshot(dept))
+    audit_record(
+        actor=actor, action=AuditAction.DEPARTMENT_UPDATE, obj=dept, before=before, after=snapshot(dept)
+    )
     return dept
 
 
@@ -141,7 +146,7 @@ def district_create(*, actor: Any, code: str, name: str, kind: str, **data: Any)
     _apply(district, DISTRICT_FIELDS, data)
     district.full_clean()
     district.save()
-    audit_record(actor=actor, action="district.create", obj=district, after=snapshot(district))
+    audit_record(actor=actor, action=AuditAction.DISTRICT_CREATE, obj=district, after=snapshot(district))
     return district
 
 
@@ -152,5 +157,5 @@ def district_update(*, actor: Any, district: District, **data: Any) -> District:
     _apply(row, DISTRICT_FIELDS, data)
     row.full_clean()
     row.save()
-    audit_record(actor=actor, action="district.update", obj=row, before=before, after=snapshot(row))
+    audit_record(actor=actor, action=AuditAction.DISTRICT_UPDATE, obj=row, before=before, after=snapshot(row))
     return row

@@ -6,3 +6,10 @@ class PatentsConfig(AppConfig):
     name = "ipcity.patents"
     label = "patents"
     verbose_name = _("Patents")
+
+    def ready(self) -> None:
+        from ipcity.core.audit_actions import register
+
+        from .choices import AuditAction
+
+        register(AuditAction)

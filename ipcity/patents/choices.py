@@ -101,3 +101,28 @@ PROJECT_TRANSITIONS: dict[str, set[str]] = {
     ProjectStatus.SUSPENDED: {ProjectStatus.IN_PROGRESS},
     ProjectStatus.COMPLETED: set(),
 }
+
+
+class AuditAction(models.TextChoices):
+    """The actions this app writes to the audit trail (registered in apps.py; ADR 0013)."""
+
+    SEI_CONCORDANCE_LOAD = "sei_concordance.load", _("SEI concordance loaded")
+    PATENT_IMPORT = "patent.import", _("Patents imported")
+    PATENT_REDERIVE = "patent.rederive", _("Patents' derived data recomputed")
+    PATENT_IMPORT_CREATE = "patent_import.create", _("Patent import queued")
+    PATENT_IMPORT_RUNNING = "patent_import.running", _("Patent import started")
+    PATENT_IMPORT_DONE = "patent_import.done", _("Patent import finished")
+    PATENT_IMPORT_FAILED = "patent_import.failed", _("Patent import failed")
+    KPI_LEDGER_REBUILD = "kpi_ledger.rebuild", _("KPI ledger rebuilt")
+    POPULATION_SET = "population.set", _("Population figure set")
+    INNOVATION_PROJECT_CREATE = "innovation_project.create", _("Innovation project created")
+    INNOVATION_PROJECT_UPDATE = "innovation_project.update", _("Innovation project updated")
+    INNOVATION_PROJECT_TRANSITION = "innovation_project.transition", _("Innovation project status changed")
+
+
+# The audit action of each move of an import job (a job is created queued: patent_import.create).
+IMPORT_AUDIT_ACTIONS: dict[str, AuditAction] = {
+    ImportStatus.RUNNING: AuditAction.PATENT_IMPORT_RUNNING,
+    ImportStatus.DONE: AuditAction.PATENT_IMPORT_DONE,
+    ImportStatus.FAILED: AuditAction.PATENT_IMPORT_FAILED,
+}

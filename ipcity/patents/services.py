@@ -21,7 +21,7 @@ from ipcity.core.audit import audit_record, snapshot
 from ipcity.core.identifiers import patent_number
 
 from . import kpi as kpi_mod
-from .choices import ImportStatus, ProjectStatus
+from .choices import IMPORT_AUDIT_ACTIONS, AuditAction, ImportStatus, ProjectStatus
 from .imports import ImportResult, ProgressCallback, build_context, run_import
 from .models import ImportJob, InnovationProject, Patent, Population, SeiIpc, SeiRule
 
@@ -79,7 +79,7 @@ def sei_concordance_load(*, actor: Any, data_dir: Path, supplement: Path) -> dic
         }
         audit_record(
             actor=actor,
-            action="sei_concordance.load",
+            action=AuditAction.SEI_CONCORDANCE_LOAD,
             object_type="patents.seirule",
             before=before,
             after=after,
@@ -115,7 +115,7 @@ def patent_file_import(
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="patent.import",
+            action=AuditAction.PATENT_IMPORT,
             object_type="patents.patent",
             object_repr=path.name,
             after={
@@ -152,7 +152,7 @@ def import_job_create(*, actor: Any, upload: UploadedFile, mapping: str = "auto"
         job.file.save(Path(upload.name or "upload.csv").name, upload, save=False)
         job.full_clean()
         job.save()
-        audit_record(actor=actor, action="patent_import.create", obj=job, after=snapshot(job))
+        audit_record(actor=actor, action=AuditAction.PATENT_IMPORT_CREATE, obj=job, after=snapshot(job))
         from .tasks import run_import_job
 
         transaction.on_commit(lambda: run_import_job.delay(job.pk))
@@ -171,7 +171,7 @@ def _job_move(job_id: int, to: str, **fields: Any) -> None:
         job.save()
         audit_record(
             actor="system",
-            action=f"patent_import.{to}",
+            action=IMPORT_AUDIT_ACTIONS[to],
             obj=job,
             before=before,
             after={
@@ -270,7 +270,10 @@ def patents_rederive(*, actor: Any, batch_size: int = 5000) -> int:
             last = chunk[-1].pk
     with transaction.atomic():
         audit_record(
-            actor=actor, action="patent.rederive", object_type="patents.patent", after={"changed": changed}
+            actor=actor,
+            action=AuditAction.PATENT_REDERIVE,
+            object_type="patents.patent",
+            after={"changed": changed},
         )
     kpi_mod.ledger_rebuild()
     return changed
@@ -281,7 +284,10 @@ def kpi_ledger_rebuild(*, actor: Any) -> int:
     rows = kpi_mod.ledger_rebuild()
     with transaction.atomic():
         audit_record(
-            actor=actor, action="kpi_ledger.rebuild", object_type="patents.kpiledger", after={"rows": rows}
+            actor=actor,
+            action=AuditAction.KPI_LEDGER_REBUILD,
+            object_type="patents.kpiledger",
+            after={"rows": rows},
         )
     return rows
 
@@ -310,7 +316,9 @@ def population_set(
         row.population, row.source, row.basis, row.is_demo = population, source, basis, is_demo
         row.full_clean(validate_constraints=False)
         row.save()
-        audit_record(actor=actor, action="population.set", obj=row, before=before, after=snapshot(row))
+        audit_record(
+            actor=actor, action=AuditAction.POPULATION_SET, obj=row, before=before, after=snapshot(row)
+        )
     return row
 
 
@@ -400,7 +408,7 @@ def innovation_project_create(
         linked = _link_patents(project, patents or [])
         audit_record(
             actor=actor,
-            action="innovation_project.create",
+            action=AuditAction.INNOVATION_PROJECT_CREATE,
             obj=project,
             after={**snapshot(project), "patents": linked},
         )
@@ -426,7 +434,7 @@ def innovation_project_update(
         linked = _link_patents(project, patents) if patents is not None else before["patents"]
         audit_record(
             actor=actor,
-            action="innovation_project.update",
+            action=AuditAction.INNOVATION_PROJECT_UPDATE,
             obj=project,
             before=before,
             after={**snapshot(project), "patents": linked},
@@ -451,7 +459,7 @@ def innovation_project_transition(*, actor: Any, project: InnovationProject, to:
         project.save()
         audit_record(
             actor=actor,
-            action="innovation_project.transition",
+            action=AuditAction.INNOVATION_PROJECT_TRANSITION,
             obj=project,
             before=before,
             after={"status": to},

@@ -6,3 +6,10 @@ class PlanConfig(AppConfig):
     name = "ipcity.plan"
     label = "plan"
     verbose_name = _("Action plan")
+
+    def ready(self) -> None:
+        from ipcity.core.audit_actions import register
+
+        from .choices import AuditAction
+
+        register(AuditAction)

@@ -24,7 +24,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from ipcity.core.audit import audit_record
 
-from .choices import AssignmentRole, Comparison, PeriodFrequency
+from .choices import AssignmentRole, AuditAction, Comparison, PeriodFrequency
 
 FILES = ("organisations.yaml", "plan.yaml", "indicators.yaml")
 CN_NUMERALS = "一二三四五六七八九十"
@@ -585,7 +585,7 @@ def load_package(folder: str | Path, *, actor: Any = "load_policy") -> LoadResul
             }
             audit_record(
                 actor=actor,
-                action="plan.load",
+                action=AuditAction.PLAN_LOAD,
                 obj=plan,
                 before=before,
                 after={"package_digest": package.digest, "folder": str(package.folder), **counts, **changes},

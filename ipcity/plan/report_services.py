@@ -31,7 +31,15 @@ from ipcity.accounts.choices import Role
 from ipcity.core.audit import audit_record, snapshot
 from ipcity.core.uploads import EVIDENCE_KINDS, check_upload
 
-from .choices import REPORT_EDITABLE, AssignmentRole, PeriodFrequency, ReportStatus, TaskStatus
+from .choices import (
+    REMINDER_AUDIT_ACTIONS,
+    REPORT_EDITABLE,
+    AssignmentRole,
+    AuditAction,
+    PeriodFrequency,
+    ReportStatus,
+    TaskStatus,
+)
 from .models import (
     Plan,
     ProgressReport,
@@ -197,7 +205,7 @@ def periods_generate(*, actor: Any, plan: Plan) -> list[ReportingPeriod]:
         if created:
             audit_record(
                 actor=actor,
-                action="reporting_period.generate",
+                action=AuditAction.REPORTING_PERIOD_GENERATE,
                 obj=plan,
                 after={"created": [p.code for p in created], "frequency": plan.report_frequency},
             )
@@ -226,7 +234,7 @@ def plan_reporting_update(
         future.delete()
         audit_record(
             actor=actor,
-            action="plan.reporting_update",
+            action=AuditAction.PLAN_REPORTING_UPDATE,
             obj=plan,
             before=before,
             after={**snapshot(plan, ["report_frequency", "report_due_days"]), "deleted_periods": deleted},
@@ -341,7 +349,9 @@ def report_create(
         report.full_clean()
         report.save()
         _event(report, actor=actor, from_status="", to_status=ReportStatus.DRAFT)
-        audit_record(actor=actor, action="progress_report.create", obj=report, after=snapshot(report))
+        audit_record(
+            actor=actor, action=AuditAction.PROGRESS_REPORT_CREATE, obj=report, after=snapshot(report)
+        )
     return report
 
 
@@ -369,7 +379,11 @@ def report_update(*, actor: Any, report: ProgressReport, **fields: Any) -> Progr
         report.full_clean()
         report.save()
         audit_record(
-            actor=actor, action="progress_report.update", obj=report, before=before, after=snapshot(report)
+            actor=actor,
+            action=AuditAction.PROGRESS_REPORT_UPDATE,
+            obj=report,
+            before=before,
+            after=snapshot(report),
         )
     return report
 
@@ -403,7 +417,7 @@ def evidence_add(*, actor: Any, report: ProgressReport, upload: UploadedFile) ->
         report.save(update_fields=["last_edited_by", "updated_at"])
         audit_record(
             actor=actor,
-            action="progress_report.evidence_add",
+            action=AuditAction.PROGRESS_REPORT_EVIDENCE_ADD,
             obj=report,
             after={
                 "evidence_id": evidence.pk,
@@ -436,7 +450,7 @@ def evidence_withdraw(*, actor: Any, report: ProgressReport, evidence_id: int) -
         report.save(update_fields=["last_edited_by", "updated_at"])
         audit_record(
             actor=actor,
-            action="progress_report.evidence_withdraw",
+            action=AuditAction.PROGRESS_REPORT_EVIDENCE_WITHDRAW,
             obj=report,
             after={"evidence_id": evidence.pk, "name": evidence.original_name, "sha256": evidence.sha256},
         )
@@ -465,7 +479,11 @@ def report_submit(*, actor: Any, report: ProgressReport, now: dt.datetime | None
         report.save()
         _event(report, actor=actor, from_status=from_status, to_status=ReportStatus.SUBMITTED)
         audit_record(
-            actor=actor, action="progress_report.submit", obj=report, before=before, after=snapshot(report)
+            actor=actor,
+            action=AuditAction.PROGRESS_REPORT_SUBMIT,
+            obj=report,
+            before=before,
+            after=snapshot(report),
         )
     return report
 
@@ -499,7 +517,11 @@ def report_accept(
             comment=report.review_comment,
         )
         audit_record(
-            actor=actor, action="progress_report.accept", obj=report, before=before, after=snapshot(report)
+            actor=actor,
+            action=AuditAction.PROGRESS_REPORT_ACCEPT,
+            obj=report,
+            before=before,
+            after=snapshot(report),
         )
         _task_status_from(report, actor=actor)
     return report
@@ -533,7 +555,11 @@ def report_return(*, actor: Any, report: ProgressReport, comment: str) -> Progre
             comment=comment,
         )
         audit_record(
-            actor=actor, action="progress_report.return", obj=report, before=before, after=snapshot(report)
+            actor=actor,
+            action=AuditAction.PROGRESS_REPORT_RETURN,
+            obj=report,
+            before=before,
+            after=snapshot(report),
         )
     return report
 
@@ -564,7 +590,7 @@ def _task_status_from(report: ProgressReport, *, actor: Any) -> None:
     task.save(update_fields=["status", "percent_complete", "status_updated_at"])
     audit_record(
         actor=actor,
-        action="task.status_update",
+        action=AuditAction.TASK_STATUS_UPDATE,
         obj=task,
         before=before,
         after={**snapshot(task, ["status", "percent_complete", "status_updated_at"]), "report_id": report.pk},
@@ -619,7 +645,7 @@ def report_reminder_record(
     reminder.save()
     audit_record(
         actor=actor,
-        action=f"report_reminder.{kind}",
+        action=REMINDER_AUDIT_ACTIONS[kind],
         obj=reminder,
         after={"recipients": recipients, "tasks": task_codes},
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ipcity.accounts.choices import Role
 from ipcity.core.audit import audit_record, snapshot
 
-from .choices import CommendationKind, ValueSource, WorkPointStatus
+from .choices import AuditAction, CommendationKind, ValueSource, WorkPointStatus
 from .models import Commendation, Indicator, IndicatorValue, Plan, Task, WorkPoint
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -86,7 +86,7 @@ def indicator_value_record(
         row.save()
         audit_record(
             actor=actor,
-            action="indicator_value.record",
+            action=AuditAction.INDICATOR_VALUE_RECORD,
             obj=row,
             object_repr=f"{indicator.code} {year} ({as_of.isoformat()})",
             before=before,
@@ -128,7 +128,7 @@ def work_point_create(
         )
         point.full_clean()
         point.save()
-        audit_record(actor=actor, action="work_point.create", obj=point, after=snapshot(point))
+        audit_record(actor=actor, action=AuditAction.WORK_POINT_CREATE, obj=point, after=snapshot(point))
     return point
 
 
@@ -143,7 +143,11 @@ def work_point_set_status(*, actor: Any, work_point: WorkPoint, status: str) -> 
         point.full_clean()
         point.save(update_fields=["status", "updated_at"])
         audit_record(
-            actor=actor, action="work_point.set_status", obj=point, before=before, after=snapshot(point)
+            actor=actor,
+            action=AuditAction.WORK_POINT_SET_STATUS,
+            obj=point,
+            before=before,
+            after=snapshot(point),
         )
     return point
 
@@ -183,5 +187,5 @@ def commendation_create(
         )
         item.full_clean()
         item.save()
-        audit_record(actor=actor, action="commendation.create", obj=item, after=snapshot(item))
+        audit_record(actor=actor, action=AuditAction.COMMENDATION_CREATE, obj=item, after=snapshot(item))
     return item

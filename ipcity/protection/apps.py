@@ -6,3 +6,10 @@ class ProtectionConfig(AppConfig):
     name = "ipcity.protection"
     label = "protection"
     verbose_name = _("Protection")
+
+    def ready(self) -> None:
+        from ipcity.core.audit_actions import register
+
+        from .choices import AuditAction
+
+        register(AuditAction)

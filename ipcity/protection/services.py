@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ipcity.core.audit import audit_record, snapshot
 
+from .choices import AuditAction
 from .models import CreditRecord
 
 
@@ -42,7 +43,7 @@ def credit_record_create(
     )
     record.full_clean()
     record.save()
-    audit_record(actor=actor, action="credit_record.create", obj=record, after=snapshot(record))
+    audit_record(actor=actor, action=AuditAction.CREDIT_RECORD_CREATE, obj=record, after=snapshot(record))
     return record
 
 
@@ -55,5 +56,7 @@ def credit_record_end(*, actor: Any, record: CreditRecord, period_end: dt.date) 
     record.period_end = period_end
     record.full_clean()
     record.save(update_fields=["period_end", "updated_at"])
-    audit_record(actor=actor, action="credit_record.end", obj=record, before=before, after=snapshot(record))
+    audit_record(
+        actor=actor, action=AuditAction.CREDIT_RECORD_END, obj=record, before=before, after=snapshot(record)
+    )
     return record

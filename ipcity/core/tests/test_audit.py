@@ -12,7 +12,7 @@ from django.test import Client
 from ipcity.core.audit import audit_record
 from ipcity.core.models import AuditEntry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thing_action")]
 
 
 def _write(n: int, actor: Any = "test") -> None:

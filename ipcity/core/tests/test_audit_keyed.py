@@ -33,7 +33,7 @@ from ipcity.core.audit import (
 )
 from ipcity.core.models import AuditDigest, AuditEntry, AuditHead
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thing_action")]
 
 KEY_A = "k2025:" + "a" * 40
 KEY_B = "k2026:" + "b" * 40

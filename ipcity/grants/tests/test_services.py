@@ -933,3 +933,26 @@ def test_pending_applicant_cannot_apply(world: World, make_user: Any) -> None:
     with pytest.raises(NotAllowed) as info:
         world.draft(applicant=pending, subject="PENDING")
     assert info.value.code == "entity_pending"
+
+
+def test_objection_audit_records_each_describe_one_object(world: World) -> None:
+    """Lodging writes the objection (no before: it is new) and the award's pause, each about itself;
+    dismissing the last open objection records the award resuming."""
+    from ipcity.core.models import AuditEntry
+
+    app = world.announced(starts_on=today())
+    objection = services.objection_lodge(
+        actor=None, application=app, name="张三", contact="13800000000", text="该案实为败诉"
+    )
+    lodge = AuditEntry.objects.get(action="objection.lodge", object_id=str(objection.pk))
+    assert lodge.object_type == "grants.objection" and lodge.before is None and lodge.after is not None
+    assert lodge.after["id"] == objection.pk and lodge.after["application_id"] == app.pk
+    pause = AuditEntry.objects.get(action="application.pause", object_id=str(app.pk))
+    assert pause.object_type == "grants.application" and pause.seq == lodge.seq + 1
+    assert pause.before == {"paused": False} and pause.after == {"paused": True, "objection": objection.pk}
+
+    services.objection_resolve(
+        actor=world.plan_office, objection=objection, uphold=False, resolution="经核实，胜诉属实"
+    )
+    resume = AuditEntry.objects.get(action="application.resume", object_id=str(app.pk))
+    assert resume.before == {"paused": True} and resume.after == {"paused": False, "objection": objection.pk}
