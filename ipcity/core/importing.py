@@ -93,8 +93,9 @@ class RowError:
 
 @dataclass
 class ImportResult:
-    """What an import did. ``rows``: non-blank data rows read; ``skipped``: bad rows not written
-    (``GOOD_ROWS``); ``written``: what ``write_row`` chose to keep (e.g. the saved objects)."""
+    """What an import did. ``rows``: non-blank data rows read; ``skipped``: bad rows (reported, not
+    written); ``written``: what ``write_row`` chose to keep (e.g. the saved objects). Under
+    ``ALL_OR_NOTHING`` with any error, ``created``/``updated``/``written`` are zero/empty."""
 
     rows: int = 0
     created: int = 0
@@ -282,7 +283,7 @@ def run_import(
     columns in order and ignores the header row's text. ``parse_row`` returns the parsed row (anything
     but None) or reports errors; ``write_row`` writes one parsed row and counts it in ``result``.
     ``on_refusal`` reports a row a service refused; ``on_written(result)`` runs in the same transaction
-    once the rows are written (the place for ``audit_record``)."""
+    once at least one row is written and kept (the place for ``audit_record`` of the import as a whole)."""
     errors = RowErrors(columns, result.errors)
     if isinstance(source, TableReader):
         rows = read_rows(source, errors, error_row=file_error_row)
@@ -345,6 +346,7 @@ def run_import(
 
     with transaction.atomic():
         refused = False
+        written = 0
         for number, parsed in good:
             try:
                 with transaction.atomic():  # a savepoint: a refused row leaves nothing behind
@@ -355,11 +357,13 @@ def run_import(
                 on_refusal(number, exc, errors)
                 if stop_at_refusal:
                     break
+            else:
+                written += 1
         if refused and policy is Policy.ALL_OR_NOTHING:
             transaction.set_rollback(True)
             result.reset_writes()
             return result
-        if on_written is not None:
+        if written and on_written is not None:
             on_written(result)
     return result
 

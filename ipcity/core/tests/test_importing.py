@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils.translation import gettext_lazy, gettext_noop
 from openpyxl import Workbook, load_workbook
 
@@ -216,15 +215,27 @@ def test_a_file_the_reader_refuses_is_one_error() -> None:
 
 
 def test_on_written_runs_in_the_same_transaction_only_when_written() -> None:
-    seen: list[tuple[int, bool]] = []
+    seen: list[tuple[int, int]] = []
 
     def on_written(result: ImportResult) -> None:
-        seen.append((result.created, connection.in_atomic_block))
+        seen.append((result.created, District.objects.count()))
 
     run(csv_reader(ONE_BAD_AMONG_GOOD), on_written=on_written)
-    assert seen == []
+    run(csv_reader([["laishan", "", "2"]]), Policy.GOOD_ROWS, on_written=on_written)
+    assert seen == []  # nothing written: no audit of the import
     run(csv_reader([["zhifu", "芝罘区", "1"]]), on_written=on_written)
-    assert seen == [(1, True)]
+    District.objects.all().delete()
+    run(csv_reader(ONE_BAD_AMONG_GOOD), Policy.GOOD_ROWS, on_written=on_written)
+    assert seen == [(1, 1), (2, 2)]
+
+
+def test_on_written_failing_rolls_the_rows_back() -> None:
+    def on_written(result: ImportResult) -> None:
+        raise RuntimeError("audit failed")
+
+    with pytest.raises(RuntimeError):
+        run(csv_reader([["zhifu", "芝罘区", "1"]]), Policy.GOOD_ROWS, on_written=on_written)
+    assert District.objects.count() == 0
 
 
 def test_bilingual_renders_lazy_messages_and_msgids() -> None:
