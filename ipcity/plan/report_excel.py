@@ -2,8 +2,9 @@
 
 Import is all-or-nothing (docs/adr/0021-report-import.md): every row is validated first and every bad
 row is reported (row number, column, reason in Chinese and English); if any row is bad nothing is
-written (ipcity.core.importing, policy ALL_OR_NOTHING). Good files are written through report_services in one transaction, so the same permission
-and workflow rules apply as on the pages; a refusal there also rolls back every row.
+written (ipcity.core.importing, policy ALL_OR_NOTHING). Good files are written through report_services
+in one transaction, so the same permission and workflow rules apply as on the pages; a refusal there
+also rolls back every row.
 """
 
 from __future__ import annotations
