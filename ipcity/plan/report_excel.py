@@ -2,30 +2,40 @@
 
 Import is all-or-nothing (docs/adr/0021-report-import.md): every row is validated first and every bad
 row is reported (row number, column, reason in Chinese and English); if any row is bad nothing is
-written. Good files are written through report_services in one transaction, so the same permission
-and workflow rules apply as on the pages; a refusal there also rolls back every row.
+written (ipcity.core.importing, policy ALL_OR_NOTHING). Good files are written through report_services
+in one transaction, so the same permission and workflow rules apply as on the pages; a refusal there
+also rolls back every row.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ipcity.core.excel import append_row
-from ipcity.core.spreadsheets import SpreadsheetError, TableReader, limits_for
+from ipcity.core.importing import (
+    Column,
+    Columns,
+    ImportResult,
+    Policy,
+    RowErrors,
+    bilingual,
+    read_rows,
+    run_import,
+)
+from ipcity.core.spreadsheets import TableReader, limits_for
 from ipcity.core.uploads import OFFICE_ZIP, check_upload
 from ipcity.orgs.models import Department
 
@@ -46,7 +56,7 @@ COLUMNS = [
     ("figures", "完成数据", "Figures achieved"),
     ("submit", "是否提交", "Submit"),
 ]
-COLUMN_LETTER = {key: get_column_letter(i + 1) for i, (key, _zh, _en) in enumerate(COLUMNS)}
+IMPORT_COLUMNS = Columns((Column(key, zh, en) for key, zh, en in COLUMNS), letters=True)
 
 STATUS_ALIASES = {
     "未开始": TaskStatus.NOT_STARTED,
@@ -71,36 +81,12 @@ def _status_lookup() -> dict[str, str]:
     return lookup
 
 
-def _both(message: str, **params: Any) -> tuple[str, str]:
-    out = []
-    for lang in ("zh-hans", "en"):
-        with translation.override(lang):
-            out.append(_(message) % params if params else _(message))
-    return out[0], out[1]
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str  # letter and header, e.g. "E 完成百分比 / Percent complete"
-    message_zh: str
-    message_en: str
-
-
-@dataclass
-class ImportResult:
-    errors: list[RowError] = field(default_factory=list)
-    reports: list[ProgressReport] = field(default_factory=list)
-    rows: int = 0
+class ReportImportResult(ImportResult):
+    """Error columns are labelled with letter and header, e.g. "E 完成百分比 / Percent complete"."""
 
     @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _header(key: str) -> str:
-    _k, zh, en = next(c for c in COLUMNS if c[0] == key)
-    return f"{COLUMN_LETTER[key]} {zh} / {en}"
+    def reports(self) -> list[ProgressReport]:
+        return self.written
 
 
 def _style_header(ws: Any) -> None:
@@ -229,53 +215,17 @@ class _Row:
     existing: ProgressReport | None
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def import_reports(*, actor: Any, plan: Plan | None, upload: UploadedFile) -> ImportResult:
-    result = ImportResult()
-
-    def bad(line: int, key: str, message: str, /, **params: Any) -> None:
-        zh, en = _both(message, **params)
-        result.errors.append(RowError(line, _header(key) if key else "", zh, en))
-
-    try:
-        check_upload(upload, (OFFICE_ZIP,))
-        # The guarded reader (ipcity.core.spreadsheets): zip bombs, declared dimensions, XML entities and
-        # more rows than the reports limit refuse the whole file; the rows are bounded, so kept in memory.
-        rows = list(TableReader(upload, upload.name or "", limits_for("reports")).rows())[1:]
-    except SpreadsheetError as exc:
-        zh, en = exc.both()
-        result.errors.append(RowError(0, "", zh, en))
-        return result
-    except ValidationError as exc:
-        zh, en = _both(gettext_noop("The file is not an Excel workbook (.xlsx) that can be read."))
-        result.errors.append(RowError(0, "", f"{zh} {' '.join(exc.messages)}", en))
-        return result
-    if plan is None:
-        zh, en = _both(gettext_noop("No plan is loaded."))
-        result.errors.append(RowError(0, "", zh, en))
-        return result
-
+def _row_parser(actor: Any, plan: Plan) -> Callable[[int, dict[str, str], RowErrors], _Row | None]:
+    """Checks one row (the lookups are loaded once; duplicates are found across rows)."""
     tasks = {t.code: t for t in Task.objects.filter(plan=plan).prefetch_related("assignments")}
     periods = {p.code: p for p in ReportingPeriod.objects.filter(plan=plan)}
     departments = {d.name: d for d in Department.objects.all()}
     statuses = _status_lookup()
-    parsed: list[_Row] = []
     seen: dict[tuple[int, int, int], int] = {}
 
-    for number, values in rows:
-        cells = [_text(v) for v in (list(values) + [None] * len(COLUMNS))[: len(COLUMNS)]]
-        if not any(cells):
-            continue
-        result.rows += 1
-        c = dict(zip([k for k, _zh, _en in COLUMNS], cells, strict=True))
-        before = len(result.errors)
+    def parse_row(number: int, c: dict[str, str], errors: RowErrors) -> _Row | None:
+        bad = errors.add
+        before = len(errors)
         task = tasks.get(c["task"])
         if task is None:
             bad(number, "task", gettext_noop("Unknown task code “%(value)s”."), value=c["task"])
@@ -333,8 +283,8 @@ def import_reports(*, actor: Any, plan: Plan | None, upload: UploadedFile) -> Im
                 gettext_noop("Write 是 (submit) or 否 (keep as draft), not “%(value)s”."),
                 value=c["submit"],
             )
-        if len(result.errors) > before or task is None or dept is None or period is None:
-            continue
+        if len(errors) > before or task is None or dept is None or period is None:
+            return None
         key = (task.pk, dept.pk, period.pk)
         if key in seen:
             bad(
@@ -343,7 +293,7 @@ def import_reports(*, actor: Any, plan: Plan | None, upload: UploadedFile) -> Im
                 gettext_noop("The same task, department and period is already in row %(row)s."),
                 row=seen[key],
             )
-            continue
+            return None
         seen[key] = number
         existing = ProgressReport.objects.filter(task=task, department=dept, period=period).first()
         if existing is not None and not existing.can_edit():
@@ -355,57 +305,85 @@ def import_reports(*, actor: Any, plan: Plan | None, upload: UploadedFile) -> Im
                 ),
                 status=existing.get_status_display(),
             )
-            continue
-        parsed.append(
-            _Row(
-                number,
-                task,
-                dept,
-                period,
-                str(progress),
-                percent,
-                c["narrative"],
-                figures,
-                flag in YES,
-                existing,
-            )
+            return None
+        return _Row(
+            number,
+            task,
+            dept,
+            period,
+            str(progress),
+            percent,
+            c["narrative"],
+            figures,
+            flag in YES,
+            existing,
         )
-    if result.errors:
-        return result
-    if not parsed:
-        zh, en = _both(gettext_noop("The file has no report rows."))
-        result.errors.append(RowError(0, "", zh, en))
-        return result
 
-    current = 0
+    return parse_row
+
+
+def _write_row(actor: Any) -> Callable[[_Row, ReportImportResult], None]:
+    def write_row(row: _Row, result: ReportImportResult) -> None:
+        fields = {
+            "progress": row.progress,
+            "percent_complete": row.percent,
+            "narrative": row.narrative,
+            "figures": row.figures,
+        }
+        if row.existing is None:
+            report = svc.report_create(
+                actor=actor,
+                task=row.task,
+                period=row.period,
+                department_id=row.department.pk,
+                **fields,
+            )
+            result.created += 1
+        else:
+            report = svc.report_update(actor=actor, report=row.existing, **fields)
+            result.updated += 1
+        if row.submit:
+            report = svc.report_submit(actor=actor, report=report)
+        result.written.append(report)
+
+    return write_row
+
+
+def _refused(number: int, exc: Exception, errors: RowErrors) -> None:
+    message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    errors.add(
+        number, "", gettext_noop("This row was refused, so nothing was imported: %(reason)s"), reason=message
+    )
+
+
+def import_reports(*, actor: Any, plan: Plan | None, upload: UploadedFile) -> ReportImportResult:
+    """All or nothing (ADR 0021), through the import idiom of ipcity.core.importing. Columns are taken in
+    the template's order (the header row's text is not read); whole-file problems are reported on row 0."""
+    result = ReportImportResult()
+    errors = RowErrors(IMPORT_COLUMNS, result.errors)
     try:
-        with transaction.atomic():
-            for row in parsed:
-                current = row.number
-                fields = {
-                    "progress": row.progress,
-                    "percent_complete": row.percent,
-                    "narrative": row.narrative,
-                    "figures": row.figures,
-                }
-                if row.existing is None:
-                    report = svc.report_create(
-                        actor=actor,
-                        task=row.task,
-                        period=row.period,
-                        department_id=row.department.pk,
-                        **fields,
-                    )
-                else:
-                    report = svc.report_update(actor=actor, report=row.existing, **fields)
-                if row.submit:
-                    report = svc.report_submit(actor=actor, report=report)
-                result.reports.append(report)
-    except (ValidationError, PermissionDenied) as exc:
-        result.reports = []
-        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        zh, en = _both(
-            gettext_noop("This row was refused, so nothing was imported: %(reason)s"), reason=message
-        )
-        result.errors.append(RowError(current, "", zh, en))
-    return result
+        check_upload(upload, (OFFICE_ZIP,))
+    except ValidationError as exc:
+        zh, en = bilingual(gettext_noop("The file is not an Excel workbook (.xlsx) that can be read."))
+        errors.add_text(0, "", f"{zh} {' '.join(exc.messages)}", en)
+        return result
+    # The guarded reader (ipcity.core.spreadsheets): zip bombs, declared dimensions, XML entities and
+    # more rows than the reports limit refuse the whole file; the rows are bounded, so kept in memory.
+    rows = read_rows(TableReader(upload, upload.name or "", limits_for("reports")), errors, error_row=0)
+    if rows is None:
+        return result
+    if plan is None:
+        errors.add(0, "", gettext_noop("No plan is loaded."))
+        return result
+    return run_import(
+        rows,
+        columns=IMPORT_COLUMNS,
+        parse_row=_row_parser(actor, plan),
+        write_row=_write_row(actor),
+        policy=Policy.ALL_OR_NOTHING,
+        result=result,
+        by_header=False,
+        no_rows=(0, gettext_noop("The file has no report rows.")),
+        on_refusal=_refused,
+        stop_at_refusal=True,
+    )
