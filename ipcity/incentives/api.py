@@ -290,6 +290,7 @@ def _body(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
 @router.get(
     "/schemes",
     response=SchemeListOut,
+    by_alias=True,
     auth=None,
     summary="All incentive schemes with their clauses and dated parameters",
 )
@@ -302,6 +303,7 @@ def schemes_list(request: HttpRequest) -> JsonResponse:
 @router.get(
     "/schemes/{scheme_id}",
     response=SchemeOut,
+    by_alias=True,
     auth=None,
     summary="One scheme: facts, conditions, parameters, clause text",
 )
@@ -347,6 +349,7 @@ def calculate(request: HttpRequest) -> JsonResponse:
 @router.post(
     "/simulate",
     response=SimulationOut,
+    by_alias=True,
     auth=PUBLIC_WRITE,
     summary="Simulate a batch under the current rules and a reform",
     openapi_extra=SIMULATE_BODY,
