@@ -8,12 +8,16 @@ document fails just as a documented field that is missing or of another type.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 
 from ipcity.core.testing import minimal_pdf
+from ipcity.grants.api import application_out, call_out
+from ipcity.grants.models import Application
 from ipcity.grants.tests.conftest import World, world  # noqa: F401  (the grants fixture)
 from ipcity.plan.tests.test_report_api import mini, new_report  # noqa: F401  (the plan reports fixture)
 from ipcity.plan.tests.test_report_fixtures import Mini
@@ -209,6 +213,10 @@ def test_grants_and_protection_bodies_match_the_document(
     assert check(downloaded, "get", "/api/grants/attachments/{attachment_id}").startswith(b"%PDF")
     detail = check(applicant.get(one), "get", "/api/grants/applications/{app_id}")
     assert detail["attachments"] == [attachment]
+    # The wire format is the one clients had from the hand-built JsonResponse: the same bytes.
+    hand_built = application_out(Application.objects.get(pk=app["id"]), full=True)
+    assert applicant.get(one).content == json.dumps(hand_built, cls=DjangoJSONEncoder).encode()
+    assert http.get("/api/grants/calls").content == json.dumps({"items": [call_out(world.call)]}).encode()
     page = check(applicant.get("/api/grants/applications"), "get", "/api/grants/applications")
     assert page["count"] == 1
     submitted = applicant.post(f"{one}/submit", json={})
