@@ -271,6 +271,8 @@ def _language(request: HttpRequest) -> str:
 
 
 def _json(status: int, body: dict[str, Any]) -> JsonResponse:
+    """The body as built (unescaped Chinese); its schema is the operation's `response` (checked by
+    ipcity/core/tests/test_openapi_complete.py)."""
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
