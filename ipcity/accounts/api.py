@@ -96,6 +96,12 @@ class DecisionIn(Schema):
     reason: str = Field("", max_length=500)
 
 
+class DecisionOut(Schema):
+    id: int
+    is_active: bool
+    entity_id: int | None
+
+
 @router.get("/pending", response=list[PendingOut], auth=API_AUTH)
 @paginate(BoundedLimitOffsetPagination)
 def list_pending(request: HttpRequest) -> Any:
@@ -118,7 +124,7 @@ def _decide(request: HttpRequest, user_id: int, decide: Any) -> Any:
     return {"id": user.pk, "is_active": user.is_active, "entity_id": user.entity_id}
 
 
-@router.post("/pending/{user_id}/confirm", auth=API_AUTH)
+@router.post("/pending/{user_id}/confirm", response=DecisionOut, auth=API_AUTH)
 def confirm_pending(request: HttpRequest, user_id: int, payload: DecisionIn) -> Any:
     """The plan office confirms the applicant's link to the entity; `reason` says what was checked."""
     return _decide(
@@ -128,7 +134,7 @@ def confirm_pending(request: HttpRequest, user_id: int, payload: DecisionIn) -> 
     )
 
 
-@router.post("/pending/{user_id}/reject", auth=API_AUTH)
+@router.post("/pending/{user_id}/reject", response=DecisionOut, auth=API_AUTH)
 def reject_pending(request: HttpRequest, user_id: int, payload: DecisionIn) -> Any:
     """The plan office refuses (a reason is required): the account is deactivated."""
     return _decide(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
@@ -99,6 +99,241 @@ class PreviewIn(Schema):
     facts: dict[str, Any] = {}
 
 
+# -- response schemas (the JSON each operation answers; money as strings, dates as ISO strings) ----
+
+
+class SchemeRefOut(Schema):
+    id: str
+    title_zh: str
+    title_en: str
+
+
+class CallOut(Schema):
+    id: int
+    title: str
+    title_en: str
+    year: int
+    schemes: list[SchemeRefOut]
+    opens_at: str
+    closes_at: str
+    status: str
+    rules_zh: str
+    rules_en: str
+    required_attachments: list[dict[str, Any]]
+    reviewing_departments: list[str]
+    budget: str | None
+    committed: str | None
+    paid: str | None
+    remaining: str | None
+    budget_line: str
+    budget_confirmed: bool
+    announcement_days: int
+    is_demo: bool
+
+
+class CallListOut(Schema):
+    items: list[CallOut]
+
+
+class AnnouncedOut(Schema):
+    announced: list[int]
+
+
+class ReasonMessageOut(Schema):
+    code: str
+    message_zh: str
+    message_en: str
+
+
+class PreviewOut(Schema):
+    """The engine's result (ipcity.incentives: Result.to_dict) for facts not yet saved."""
+
+    scheme: str
+    date: str
+    eligible: bool
+    amount: str | None
+    currency: str
+    reasons: list[str]
+    reason_messages: list[ReasonMessageOut]
+    binding_cap: str | None
+    trace: list[dict[str, Any]]
+    parameters: dict[str, str | None]
+
+
+class EntityRefOut(Schema):
+    id: int
+    name: str
+    uscc: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class ObjectionBriefOut(Schema):
+    id: int
+    status: str
+    text: str
+    resolution: str
+
+
+class PaymentBriefOut(Schema):
+    paid_on: str
+    amount: str | None
+    voucher: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    call: int
+    entity: EntityRefOut
+    scheme_id: str
+    subject_ref: str
+    title: str
+    entitlement_date: str
+    status: str
+    status_display: str
+    computed_amount: str | None
+    proposed_amount: str | None
+    approved_amount: str | None
+    paused: bool
+    announced_from: str | None
+    announced_until: str | None
+    submitted_at: str | None
+    is_demo: bool
+
+
+class ApplicationDetailOut(ApplicationOut):
+    facts: dict[str, Any]
+    computation: dict[str, Any]
+    change_request: str
+    change_answer: str
+    reduction_reason: str
+    decision_reason: str
+    content_reviewer: str | None
+    amount_confirmed_by: str | None
+    attachments: list[AttachmentOut]
+    objections: list[ObjectionBriefOut]
+    payment: PaymentBriefOut | None
+
+
+class ApplicationPageOut(Schema):
+    count: int
+    items: list[ApplicationOut]
+
+
+class ConflictOut(Schema):
+    id: int
+    application: int
+    excluded: bool
+
+
+class PaymentOut(Schema):
+    id: int
+    application: int
+    paid_on: str
+    amount: str | None
+    voucher: str
+
+
+class PublicAwardOut(Schema):
+    id: int
+    entity: str
+    district: str | None
+    scheme_id: str
+    scheme_title_zh: str
+    scheme_title_en: str
+    amount: str | None
+    status: str
+    announced_from: str | None
+    announced_until: str | None
+    paused: bool
+    is_demo: bool
+
+
+class PublicAwardPageOut(Schema):
+    count: int
+    items: list[PublicAwardOut]
+
+
+class SchemeTotalOut(Schema):
+    scheme_id: str
+    count: int
+    amount: str | None
+
+
+class DistrictTotalOut(Schema):
+    entity__district__name: str | None
+    count: int
+    amount: str | None
+
+
+class TotalsOut(Schema):
+    per_scheme: list[SchemeTotalOut]
+    per_district: list[DistrictTotalOut]
+
+
+class ObjectionOut(Schema):
+    id: int
+    application: int
+    status: str
+
+
+class ResolutionOut(Schema):
+    id: int
+    status: str
+    application_status: str
+
+
+class LedgerRowOut(Schema):
+    entity: str
+    scheme_id: str
+    year: int
+    granted: str | None
+    awards: int
+    paid: str | None
+
+
+class LedgerOut(Schema):
+    items: list[LedgerRowOut]
+
+
+class BudgetRowOut(Schema):
+    call: int
+    title: str
+    budget: str | None
+    committed: str | None
+    paid: str | None
+    remaining: str | None
+
+
+class BudgetOut(Schema):
+    items: list[BudgetRowOut]
+
+
+BINARY = {"type": "string", "format": "binary"}
+DOWNLOAD = {
+    "responses": {
+        200: {
+            "description": "The stored file, as uploaded (PDF, PNG, JPEG, XLSX, DOCX). / 附件原文件。",
+            "content": {
+                t: {"schema": BINARY}
+                for t in (
+                    "application/pdf",
+                    "image/png",
+                    "image/jpeg",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "application/octet-stream",
+                )
+            },
+        }
+    }
+}
+
+
 # -- helpers -------------------------------------------------------------------------------------
 
 
@@ -120,7 +355,8 @@ def _field_error(field: str, message: str, code: str = "invalid") -> _FieldError
     return _FieldError([{"field": field, "message": message, "type": code}])
 
 
-def _run(fn: Callable[[], Any], render: Callable[[Any], Any], status: int = 200) -> HttpResponse:
+def _run(fn: Callable[[], Any], render: Callable[[Any], Any]) -> Any:
+    """The rendered result (ninja checks it against the operation's response schema), or the refusal."""
     try:
         result = fn()
     except _FieldError as exc:
@@ -136,7 +372,7 @@ def _run(fn: Callable[[], Any], render: Callable[[Any], Any], status: int = 200)
             ]
             return JsonResponse({"detail": detail, "code": exc.reason_code, "reason": exc.reason}, status=422)
         return JsonResponse({"detail": exc.reason, "code": exc.reason_code}, status=409)
-    return JsonResponse(render(result), status=status, safe=False)
+    return render(result)
 
 
 def _d(value: Decimal | None) -> str | None:
@@ -252,20 +488,22 @@ def _page(qs: Any, limit: int, offset: int) -> tuple[int, list[Any]]:
 # -- calls ---------------------------------------------------------------------------------------
 
 
-@router.get("/calls", auth=None, summary="Calls for applications (public: published ones)")
-def list_calls(request: HttpRequest, status: str = "", year: int | None = None) -> HttpResponse:
+@router.get(
+    "/calls", response=CallListOut, auth=None, summary="Calls for applications (public: published ones)"
+)
+def list_calls(request: HttpRequest, status: str = "", year: int | None = None) -> Any:
     params = {k: v for k, v in {"status": status, "year": year}.items() if v not in ("", None)}
     qs = CallFilter(params, queryset=selectors.call_list(user=request.user)).qs
-    return JsonResponse({"items": [call_out(c) for c in qs]})
+    return {"items": [call_out(c) for c in qs]}
 
 
-@router.get("/calls/{call_id}", auth=None, summary="One call")
-def get_call(request: HttpRequest, call_id: int) -> HttpResponse:
-    return JsonResponse(call_out(selectors.call_get(user=request.user, pk=call_id)))
+@router.get("/calls/{call_id}", response=CallOut, auth=None, summary="One call")
+def get_call(request: HttpRequest, call_id: int) -> Any:
+    return call_out(selectors.call_get(user=request.user, pk=call_id))
 
 
-@router.post("/calls", auth=API_AUTH, summary="Open a call (plan office)")
-def create_call(request: HttpRequest, payload: CallIn) -> HttpResponse:
+@router.post("/calls", response={201: CallOut}, auth=API_AUTH, summary="Open a call (plan office)")
+def create_call(request: HttpRequest, payload: CallIn) -> Any:
     def do() -> Call:
         budget = _money(payload.budget, "budget")
         depts = list(Department.objects.filter(code__in=payload.reviewing_departments))
@@ -278,11 +516,16 @@ def create_call(request: HttpRequest, payload: CallIn) -> HttpResponse:
             **payload.dict(exclude={"budget", "reviewing_departments"}),
         )
 
-    return _run(do, call_out, 201)
+    return _run(do, call_out)
 
 
-@router.post("/calls/{call_id}/confirm-budget", auth=API_AUTH, summary="Confirm the budget line (finance)")
-def confirm_budget(request: HttpRequest, call_id: int, payload: ActionIn) -> HttpResponse:
+@router.post(
+    "/calls/{call_id}/confirm-budget",
+    response=CallOut,
+    auth=API_AUTH,
+    summary="Confirm the budget line (finance)",
+)
+def confirm_budget(request: HttpRequest, call_id: int, payload: ActionIn) -> Any:
     call = selectors.call_get(user=request.user, pk=call_id)
     return _run(
         lambda: services.call_confirm_budget(actor=request.user, call=call, budget_line=payload.reason),
@@ -290,20 +533,27 @@ def confirm_budget(request: HttpRequest, call_id: int, payload: ActionIn) -> Htt
     )
 
 
-@router.post("/calls/{call_id}/publish", auth=API_AUTH, summary="Publish a call (plan office)")
-def publish_call(request: HttpRequest, call_id: int) -> HttpResponse:
+@router.post(
+    "/calls/{call_id}/publish", response=CallOut, auth=API_AUTH, summary="Publish a call (plan office)"
+)
+def publish_call(request: HttpRequest, call_id: int) -> Any:
     call = selectors.call_get(user=request.user, pk=call_id)
     return _run(lambda: services.call_publish(actor=request.user, call=call), call_out)
 
 
-@router.post("/calls/{call_id}/close", auth=API_AUTH, summary="Close a call (plan office)")
-def close_call(request: HttpRequest, call_id: int) -> HttpResponse:
+@router.post("/calls/{call_id}/close", response=CallOut, auth=API_AUTH, summary="Close a call (plan office)")
+def close_call(request: HttpRequest, call_id: int) -> Any:
     call = selectors.call_get(user=request.user, pk=call_id)
     return _run(lambda: services.call_close(actor=request.user, call=call), call_out)
 
 
-@router.post("/calls/{call_id}/announce", auth=API_AUTH, summary="Announce every approved award of a call")
-def announce_call(request: HttpRequest, call_id: int, payload: ActionIn) -> HttpResponse:
+@router.post(
+    "/calls/{call_id}/announce",
+    response=AnnouncedOut,
+    auth=API_AUTH,
+    summary="Announce every approved award of a call",
+)
+def announce_call(request: HttpRequest, call_id: int, payload: ActionIn) -> Any:
     call = selectors.call_get(user=request.user, pk=call_id)
     return _run(
         lambda: services.call_announce_approved(actor=request.user, call=call, starts_on=payload.starts_on),
@@ -314,8 +564,13 @@ def announce_call(request: HttpRequest, call_id: int, payload: ActionIn) -> Http
 # -- applications --------------------------------------------------------------------------------
 
 
-@router.post("/preview", auth=API_AUTH, summary="Provisional amount with its trace, without saving")
-def preview(request: HttpRequest, payload: PreviewIn) -> HttpResponse:
+@router.post(
+    "/preview",
+    response=PreviewOut,
+    auth=API_AUTH,
+    summary="Provisional amount with its trace, without saving",
+)
+def preview(request: HttpRequest, payload: PreviewIn) -> Any:
     user: Any = request.user
 
     def do() -> dict[str, Any]:
@@ -334,6 +589,7 @@ def preview(request: HttpRequest, payload: PreviewIn) -> HttpResponse:
 
 @router.get(
     "/applications",
+    response=ApplicationPageOut,
     auth=API_AUTH,
     summary="Applications the user may see (filters: call, status, scheme_id, year, q)",
 )
@@ -346,7 +602,7 @@ def list_applications(
     q: str = "",
     limit: int = 50,
     offset: int = 0,
-) -> HttpResponse:
+) -> Any:
     params = {
         k: v
         for k, v in {"call": call, "status": status, "scheme_id": scheme_id, "year": year, "q": q}.items()
@@ -363,32 +619,43 @@ def list_applications(
             status=422,
         )
     total, rows = _page(filt.qs, limit, offset)
-    return JsonResponse({"count": total, "items": [application_out(a) for a in rows]})
+    return {"count": total, "items": [application_out(a) for a in rows]}
 
 
-@router.get("/queue", auth=API_AUTH, summary="What waits for the user's action")
-def queue(request: HttpRequest, limit: int = 50, offset: int = 0) -> HttpResponse:
+@router.get("/queue", response=ApplicationPageOut, auth=API_AUTH, summary="What waits for the user's action")
+def queue(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
     total, rows = _page(selectors.review_queue(user=request.user), limit, offset)
-    return JsonResponse({"count": total, "items": [application_out(a) for a in rows]})
+    return {"count": total, "items": [application_out(a) for a in rows]}
 
 
-@router.get("/applications/{app_id}", auth=API_AUTH, summary="One application with its computation")
-def get_application(request: HttpRequest, app_id: int) -> HttpResponse:
-    return JsonResponse(application_out(selectors.application_get(user=request.user, pk=app_id), full=True))
+@router.get(
+    "/applications/{app_id}",
+    response=ApplicationDetailOut,
+    auth=API_AUTH,
+    summary="One application with its computation",
+)
+def get_application(request: HttpRequest, app_id: int) -> Any:
+    return application_out(selectors.application_get(user=request.user, pk=app_id), full=True)
 
 
-@router.post("/applications", auth=API_AUTH, summary="Create a draft (applicant)")
-def create_application(request: HttpRequest, payload: ApplicationIn) -> HttpResponse:
+@router.post(
+    "/applications", response={201: ApplicationDetailOut}, auth=API_AUTH, summary="Create a draft (applicant)"
+)
+def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
     call = selectors.call_get(user=request.user, pk=payload.call)
     return _run(
         lambda: services.application_create(actor=request.user, call=call, **payload.dict(exclude={"call"})),
         lambda a: application_out(a, full=True),
-        201,
     )
 
 
-@router.patch("/applications/{app_id}", auth=API_AUTH, summary="Edit a draft or answer changes (applicant)")
-def update_application(request: HttpRequest, app_id: int, payload: ApplicationPatch) -> HttpResponse:
+@router.patch(
+    "/applications/{app_id}",
+    response=ApplicationDetailOut,
+    auth=API_AUTH,
+    summary="Edit a draft or answer changes (applicant)",
+)
+def update_application(request: HttpRequest, app_id: int, payload: ApplicationPatch) -> Any:
     app = selectors.application_get(user=request.user, pk=app_id)
     return _run(
         lambda: services.application_update(
@@ -400,21 +667,24 @@ def update_application(request: HttpRequest, app_id: int, payload: ApplicationPa
 
 @router.post(
     "/applications/{app_id}/attachments",
+    response={201: AttachmentOut},
     auth=API_AUTH,
     summary="Upload an attachment (PDF, PNG, JPEG, XLSX, DOCX)",
 )
-def upload_attachment(
-    request: HttpRequest, app_id: int, code: Form[str], file: File[UploadedFile]
-) -> HttpResponse:
+def upload_attachment(request: HttpRequest, app_id: int, code: Form[str], file: File[UploadedFile]) -> Any:
     app = selectors.application_get(user=request.user, pk=app_id)
     return _run(
         lambda: services.attachment_add(actor=request.user, application=app, code=code, upload=file),
         lambda a: {"id": a.pk, "code": a.code, "name": a.original_name},
-        201,
     )
 
 
-@router.get("/attachments/{attachment_id}", auth=API_AUTH, summary="Download an attachment")
+@router.get(
+    "/attachments/{attachment_id}",
+    auth=API_AUTH,
+    summary="Download an attachment",
+    openapi_extra=DOWNLOAD,
+)
 def download_attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     attachment = selectors.attachment_get(user=request.user, pk=attachment_id)
     return stored_file_response(attachment.file.name, filename=attachment.original_name)
@@ -440,19 +710,26 @@ ACTIONS: dict[str, Callable[[Any, Application, ActionIn], Any]] = {
 
 
 @router.post(
-    "/applications/{app_id}/conflict", auth=API_AUTH, summary="Declare a conflict of interest (reviewer)"
+    "/applications/{app_id}/conflict",
+    response={201: ConflictOut},
+    auth=API_AUTH,
+    summary="Declare a conflict of interest (reviewer)",
 )
-def declare_conflict(request: HttpRequest, app_id: int, payload: ActionIn) -> HttpResponse:
+def declare_conflict(request: HttpRequest, app_id: int, payload: ActionIn) -> Any:
     app = selectors.application_get(user=request.user, pk=app_id)
     return _run(
         lambda: services.conflict_declare(actor=request.user, application=app, reason=payload.reason),
         lambda c: {"id": c.pk, "application": app.pk, "excluded": True},
-        201,
     )
 
 
-@router.post("/applications/{app_id}/payment", auth=API_AUTH, summary="Record the payment (finance)")
-def record_payment(request: HttpRequest, app_id: int, payload: PaymentIn) -> HttpResponse:
+@router.post(
+    "/applications/{app_id}/payment",
+    response={201: PaymentOut},
+    auth=API_AUTH,
+    summary="Record the payment (finance)",
+)
+def record_payment(request: HttpRequest, app_id: int, payload: PaymentIn) -> Any:
     app = selectors.application_get(user=request.user, pk=app_id)
     return _run(
         lambda: services.payment_record(
@@ -469,16 +746,16 @@ def record_payment(request: HttpRequest, app_id: int, payload: PaymentIn) -> Htt
             "amount": _d(p.amount),
             "voucher": p.voucher,
         },
-        201,
     )
 
 
 @router.post(
     "/applications/{app_id}/{action}",
+    response=ApplicationDetailOut,
     auth=API_AUTH,
     summary="Workflow action: submit, withdraw, start-review, request-changes, resubmit, approve-content, approve, announce, reject",
 )
-def act(request: HttpRequest, app_id: int, action: str, payload: ActionIn) -> HttpResponse:
+def act(request: HttpRequest, app_id: int, action: str, payload: ActionIn) -> Any:
     if action not in ACTIONS:
         raise HttpError(404, "Unknown action.")
     app = selectors.application_get(user=request.user, pk=app_id)
@@ -488,23 +765,30 @@ def act(request: HttpRequest, app_id: int, action: str, payload: ActionIn) -> Ht
 # -- public: announcements, objections, totals ---------------------------------------------------
 
 
-@router.get("/announcements", auth=None, summary="Announced and paid awards (public)")
-def announcements(request: HttpRequest, limit: int = 50, offset: int = 0) -> HttpResponse:
+@router.get(
+    "/announcements", response=PublicAwardPageOut, auth=None, summary="Announced and paid awards (public)"
+)
+def announcements(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
     total, rows = _page(selectors.public_awards(), limit, offset)
-    return JsonResponse({"count": total, "items": [public_award_out(a) for a in rows]})
+    return {"count": total, "items": [public_award_out(a) for a in rows]}
 
 
-@router.get("/totals", auth=None, summary="Totals per scheme and per district (public)")
-def totals(request: HttpRequest) -> HttpResponse:
+@router.get("/totals", response=TotalsOut, auth=None, summary="Totals per scheme and per district (public)")
+def totals(request: HttpRequest) -> Any:
     data = selectors.public_totals()
     for rows in data.values():
         for row in rows:
             row["amount"] = _d(row["amount"])
-    return JsonResponse(data)
+    return data
 
 
-@router.post("/announcements/{app_id}/objections", auth=PUBLIC_WRITE, summary="Lodge an objection (anyone)")
-def lodge_objection(request: HttpRequest, app_id: int, payload: ObjectionIn) -> HttpResponse:
+@router.post(
+    "/announcements/{app_id}/objections",
+    response={201: ObjectionOut},
+    auth=PUBLIC_WRITE,
+    summary="Lodge an objection (anyone)",
+)
+def lodge_objection(request: HttpRequest, app_id: int, payload: ObjectionIn) -> Any:
     if not throttle_hit(request, "objection", limit_for("THROTTLE_OBJECTIONS_PER_HOUR")):
         return throttled_api()  # the page and the API share one count per address
     app = selectors.public_award_get(pk=app_id)
@@ -513,14 +797,16 @@ def lodge_objection(request: HttpRequest, app_id: int, payload: ObjectionIn) -> 
             actor=request.user, application=app, name=payload.name, contact=payload.contact, text=payload.text
         ),
         lambda o: {"id": o.pk, "application": app.pk, "status": o.status},
-        201,
     )
 
 
 @router.post(
-    "/objections/{objection_id}/resolve", auth=API_AUTH, summary="Resolve an objection (plan office)"
+    "/objections/{objection_id}/resolve",
+    response=ResolutionOut,
+    auth=API_AUTH,
+    summary="Resolve an objection (plan office)",
 )
-def resolve_objection(request: HttpRequest, objection_id: int, payload: ResolveIn) -> HttpResponse:
+def resolve_objection(request: HttpRequest, objection_id: int, payload: ResolveIn) -> Any:
     objection = Objection.objects.filter(pk=objection_id).first()
     visible = selectors.application_list(user=request.user)
     if objection is None or not visible.filter(pk=objection.application_id).exists():
@@ -540,42 +826,43 @@ def resolve_objection(request: HttpRequest, objection_id: int, payload: ResolveI
 # -- ledger and budget ---------------------------------------------------------------------------
 
 
-@router.get("/ledger", auth=API_AUTH, summary="Award ledger per entity, scheme and year")
-def ledger(request: HttpRequest, year: int | None = None) -> HttpResponse:
+@router.get("/ledger", response=LedgerOut, auth=API_AUTH, summary="Award ledger per entity, scheme and year")
+def ledger(request: HttpRequest, year: int | None = None) -> Any:
     qs = selectors.ledger_list(user=request.user)
     if year:
         qs = qs.filter(year=year)
-    return JsonResponse(
-        {
-            "items": [
-                {
-                    "entity": e.entity.name,
-                    "scheme_id": e.scheme_id,
-                    "year": e.year,
-                    "granted": _d(e.granted),
-                    "awards": e.awards,
-                    "paid": _d(e.paid),
-                }
-                for e in qs[:1000]
-            ]
-        }
-    )
+    return {
+        "items": [
+            {
+                "entity": e.entity.name,
+                "scheme_id": e.scheme_id,
+                "year": e.year,
+                "granted": _d(e.granted),
+                "awards": e.awards,
+                "paid": _d(e.paid),
+            }
+            for e in qs[:1000]
+        ]
+    }
 
 
-@router.get("/budget", auth=API_AUTH, summary="Budget use per call (plan office, finance, auditor)")
-def budget(request: HttpRequest) -> HttpResponse:
+@router.get(
+    "/budget",
+    response=BudgetOut,
+    auth=API_AUTH,
+    summary="Budget use per call (plan office, finance, auditor)",
+)
+def budget(request: HttpRequest) -> Any:
     rows = selectors.budget_use(user=request.user)
     if not rows and getattr(request.user, "role", "") not in ("plan_office", "finance", "auditor"):
         raise HttpError(403, "This action is not allowed for your role. / 您的角色无权执行此操作。")
-    return JsonResponse(
-        {
-            "items": [
-                {
-                    "call": r["call"].pk,
-                    "title": r["call"].title,
-                    **{k: _d(r[k]) for k in ("budget", "committed", "paid", "remaining")},
-                }
-                for r in rows
-            ]
-        }
-    )
+    return {
+        "items": [
+            {
+                "call": r["call"].pk,
+                "title": r["call"].title,
+                **{k: _d(r[k]) for k in ("budget", "committed", "paid", "remaining")},
+            }
+            for r in rows
+        ]
+    }

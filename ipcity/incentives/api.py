@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import get_language
-from ninja import Router
+from ninja import Field, Router, Schema
 
 from ipcity.core.api_auth import PUBLIC_WRITE
 
@@ -28,6 +28,187 @@ from .catalogue import (
 from .engine.errors import fact_error
 
 router = Router(tags=["incentives"])
+
+
+# -- response schemas: the JSON the engine answers (ipcity.incentives.engine: to_dict), amounts as strings --
+
+
+class ClauseOut(Schema):
+    clause: str
+    text_zh: str
+
+
+class InForceOut(Schema):
+    from_: str = Field(alias="from")
+    until: str
+
+
+class SubjectOut(Schema):
+    label_zh: str
+    label_en: str
+
+
+class ChoiceOut(Schema):
+    value: str
+    label_zh: str
+    label_en: str
+
+
+class FactOut(Schema):
+    name: str
+    type: str
+    required: bool
+    default: str | bool | int | None
+    label_zh: str
+    label_en: str
+    help_zh: str
+    help_en: str
+    choices: list[ChoiceOut] | None = None  # only for a choice fact
+    item_facts: list[FactOut] | None = None  # only for a fact of type "items"
+
+
+class ConditionOut(Schema):
+    fact: str
+    reason: str
+    clause: str
+    text_zh: str
+    text_en: str
+
+
+class ParameterValueOut(Schema):
+    from_: str = Field(alias="from")
+    until: str | None
+    value: str | None
+
+
+class ParameterOut(Schema):
+    name: str
+    unit: str
+    reference: str
+    label_zh: str
+    label_en: str
+    decision_zh: str
+    decision_en: str
+    values: list[ParameterValueOut]
+
+
+class SchemeDecisionOut(Schema):
+    clauses: str
+    zh: str
+    en: str
+
+
+class ParametersOnOut(Schema):
+    date: str
+    values: dict[str, str | None]
+
+
+class SchemeOut(Schema):
+    id: str
+    title_zh: str
+    title_en: str
+    clause: str
+    clauses: list[ClauseOut]
+    summary_zh: str
+    summary_en: str
+    who_zh: str
+    who_en: str
+    how_much_zh: str
+    how_much_en: str
+    in_force: InForceOut
+    subject: SubjectOut
+    per_item: bool
+    annual_cap_per_entity: bool
+    yearly_quota: bool
+    facts: list[FactOut]
+    conditions: list[ConditionOut]
+    parameters: list[ParameterOut]
+    decisions: list[SchemeDecisionOut]
+    parameters_on: ParametersOnOut | None = None  # the values in force on the reference date
+
+
+class SchemeListOut(Schema):
+    count: int
+    schemes: list[SchemeOut]
+
+
+class ReasonMessageOut(Schema):
+    code: str
+    message_zh: str
+    message_en: str
+
+
+class TraceStepOut(Schema):
+    step: str
+    clause: str
+    formula: str
+    formula_zh: str
+    formula_en: str
+    value: str
+
+
+class CalculationOut(Schema):
+    scheme: str
+    date: str
+    eligible: bool
+    amount: str
+    currency: str
+    reasons: list[str]
+    reason_messages: list[ReasonMessageOut]
+    binding_cap: str | None
+    trace: list[TraceStepOut]
+    parameters: dict[str, str | None]
+
+
+class ReformOut(Schema):
+    scheme: str
+    parameter: str
+    value: str | None
+    from_: str | None = Field(alias="from")
+    until: str | None
+
+
+class SimulationTotalOut(Schema):
+    baseline: str
+    reform: str
+    difference: str
+    eligible_baseline: int
+    eligible_reform: int
+
+
+class SimulationSchemeOut(Schema):
+    applications: int
+    eligible_baseline: int
+    eligible_reform: int
+    baseline: str
+    reform: str
+    difference: str
+
+
+class ChangedRowOut(Schema):
+    row: int
+    id: Any
+    scheme: str
+    baseline: str
+    reform: str
+
+
+class RowErrorsOut(Schema):
+    row: int
+    errors: list[dict[str, Any]]
+
+
+class SimulationOut(Schema):
+    applications: int
+    evaluated: int
+    reform: list[ReformOut]
+    currency: str
+    total: SimulationTotalOut
+    per_scheme: dict[str, SimulationSchemeOut]
+    changed: list[ChangedRowOut]
+    errors: list[RowErrorsOut]
+    error_count: int
+
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -90,6 +271,8 @@ def _language(request: HttpRequest) -> str:
 
 
 def _json(status: int, body: dict[str, Any]) -> JsonResponse:
+    """The body as built (unescaped Chinese); its schema is the operation's `response` (checked by
+    ipcity/core/tests/test_openapi_complete.py)."""
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
@@ -106,7 +289,13 @@ def _body(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
         )
 
 
-@router.get("/schemes", auth=None, summary="All incentive schemes with their clauses and dated parameters")
+@router.get(
+    "/schemes",
+    response=SchemeListOut,
+    by_alias=True,
+    auth=None,
+    summary="All incentive schemes with their clauses and dated parameters",
+)
 def schemes_list(request: HttpRequest) -> JsonResponse:
     today = timezone.localdate()
     schemes = [s.to_dict(s.reference_date(today)) for s in get_catalogue().schemes.values()]
@@ -114,7 +303,11 @@ def schemes_list(request: HttpRequest) -> JsonResponse:
 
 
 @router.get(
-    "/schemes/{scheme_id}", auth=None, summary="One scheme: facts, conditions, parameters, clause text"
+    "/schemes/{scheme_id}",
+    response=SchemeOut,
+    by_alias=True,
+    auth=None,
+    summary="One scheme: facts, conditions, parameters, clause text",
 )
 def schemes_detail(request: HttpRequest, scheme_id: str) -> JsonResponse:
     catalogue = get_catalogue()
@@ -142,6 +335,7 @@ def schemes_detail(request: HttpRequest, scheme_id: str) -> JsonResponse:
 
 @router.post(
     "/calculate",
+    response=CalculationOut,
     auth=PUBLIC_WRITE,
     summary="Compute an incentive with its explained trace",
     openapi_extra=CALCULATE_BODY,
@@ -156,6 +350,8 @@ def calculate(request: HttpRequest) -> JsonResponse:
 
 @router.post(
     "/simulate",
+    response=SimulationOut,
+    by_alias=True,
     auth=PUBLIC_WRITE,
     summary="Simulate a batch under the current rules and a reform",
     openapi_extra=SIMULATE_BODY,

@@ -32,6 +32,22 @@ class EndIn(Schema):
     period_end: dt.date
 
 
+class CreditRecordOut(Schema):
+    id: int
+    entity: str
+    uscc: str
+    behaviour: str
+    measure: str
+    period_start: str  # ISO date
+    period_end: str | None
+    source_document: str
+    is_demo: bool
+
+
+class CreditRecordListOut(Schema):
+    items: list[CreditRecordOut]
+
+
 def record_out(record: CreditRecord) -> dict[str, Any]:
     return {
         "id": record.pk,
@@ -55,16 +71,23 @@ def _errors(exc: ValidationError) -> HttpResponse:
     return JsonResponse({"detail": detail}, status=422)
 
 
-@router.get("/credit-records", auth=None, summary="The credit register (public)")
-def list_records(request: HttpRequest, in_force_on: dt.date | None = None) -> HttpResponse:
+@router.get(
+    "/credit-records", response=CreditRecordListOut, auth=None, summary="The credit register (public)"
+)
+def list_records(request: HttpRequest, in_force_on: dt.date | None = None) -> Any:
     qs = selectors.credit_record_list(user=request.user)
     if in_force_on:
         qs = qs & selectors.credit_records_in_force(on=in_force_on)
-    return JsonResponse({"items": [record_out(r) for r in qs[:1000]]})
+    return {"items": [record_out(r) for r in qs[:1000]]}
 
 
-@router.post("/credit-records", auth=API_AUTH, summary="Record a credit punishment (plan office)")
-def create_record(request: HttpRequest, payload: CreditRecordIn) -> HttpResponse:
+@router.post(
+    "/credit-records",
+    response={201: CreditRecordOut},
+    auth=API_AUTH,
+    summary="Record a credit punishment (plan office)",
+)
+def create_record(request: HttpRequest, payload: CreditRecordIn) -> Any:
     require_role(request, "plan_office")
     entity = Entity.objects.filter(uscc=payload.entity_uscc.strip().upper()).first()
     if entity is None:
@@ -84,15 +107,20 @@ def create_record(request: HttpRequest, payload: CreditRecordIn) -> HttpResponse
         return JsonResponse({"detail": "not allowed"}, status=403)
     except ValidationError as exc:
         return _errors(exc)
-    return JsonResponse(record_out(record), status=201)
+    return record_out(record)
 
 
-@router.post("/credit-records/{record_id}/end", auth=API_AUTH, summary="End a punishment (plan office)")
-def end_record(request: HttpRequest, record_id: int, payload: EndIn) -> HttpResponse:
+@router.post(
+    "/credit-records/{record_id}/end",
+    response=CreditRecordOut,
+    auth=API_AUTH,
+    summary="End a punishment (plan office)",
+)
+def end_record(request: HttpRequest, record_id: int, payload: EndIn) -> Any:
     require_role(request, "plan_office")
     record = get_object_or_404(CreditRecord, pk=record_id)
     try:
         record = services.credit_record_end(actor=request.user, record=record, period_end=payload.period_end)
     except ValidationError as exc:
         return _errors(exc)
-    return JsonResponse(record_out(record))
+    return record_out(record)
