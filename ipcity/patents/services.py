@@ -23,7 +23,7 @@ from ipcity.core.identifiers import patent_number
 
 from . import kpi as kpi_mod
 from .choices import ImportStatus, ProjectStatus
-from .imports import ImportResult, ProgressCallback, available_mappings, build_context, run_import
+from .importing import ImportResult, ProgressCallback, available_mappings, build_context, run_import
 from .models import ImportJob, InnovationProject, Patent, Population, SeiIpc, SeiRule
 
 WRITER_ROLES = (Role.PLAN_OFFICE,)
