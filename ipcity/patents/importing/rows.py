@@ -133,7 +133,9 @@ def _application_number(text: str) -> tuple[str, int, str]:
 
 
 def parse_row(raw: dict[str, str], headers: dict[str, str], mapping: Mapping, ctx: Context) -> dict[str, Any]:
-    """Canonical field values of one row (ready for the model), or RowError for the first bad field."""
+    """Canonical field values of one row (ready for the model), or RowError for the first bad field.
+
+    The fields are checked in a fixed order (the first bad one is reported), each by its own parser below."""
     src: dict[str, Any] = {}
     for header, target in headers.items():
         value = raw.get(header)
@@ -144,155 +146,22 @@ def parse_row(raw: dict[str, str], headers: dict[str, str], mapping: Mapping, ct
     txt: dict[str, str] = {k: v.strip() if type(v) is str else cell_text(v) for k, v in src.items()}
     get = txt.get
     values_map = mapping.values
-    if has_control_characters("".join(txt.values())):  # one search per row; then find the field
-        field_name = next(k for k, v in txt.items() if has_control_characters(v))
-        raise RowError(field_name, _("Contains a control character (such as NUL); remove it."))
+    _check_control_characters(txt)
 
-    number_text = get("application_number", "")
-    if not number_text:
-        raise RowError("application_number", _("The application number is missing."))
-    try:
-        canonical, number_year, number_type = _application_number(number_text)
-    except patent_number.InvalidPatentNumber as exc:
-        raise RowError(
-            "application_number",
-            _("%(value)s is not a valid application number: %(reason)s")
-            % {"value": number_text, "reason": _number_reason(exc.code)},
-        ) from None
-    ptype = get("type", "")
-    ptype = values_map.get("type", _EMPTY).get(ptype, ptype) or number_type
-    if ptype not in _TYPES:
-        raise RowError(
-            "type", _("Unknown type %(value)s: use invention, utility_model or design.") % {"value": ptype}
-        )
-    if ptype != number_type:
-        raise RowError(
-            "type",
-            _("The type %(type)s does not match the application number, whose type digit means %(expected)s.")
-            % {"type": ptype, "expected": number_type},
-        )
-    title = get("title", "")
-    if not title:
-        raise RowError("title", _("The title is missing."))
-    if len(title) > 500:
-        raise RowError("title", _("The title is longer than 500 characters."))
-    filing = parse_date(src.get("filing_date"), "filing_date")
-    if filing is None:
-        raise RowError("filing_date", _("The filing date is missing."))
-    if number_year and filing.year != number_year:
-        raise RowError(
-            "filing_date",
-            _("The filing date %(date)s is not in the year %(year)s of the application number.")
-            % {"date": filing, "year": number_year},
-        )
-    grant = parse_date(src.get("grant_date"), "grant_date")
-    if grant and grant < filing:
-        raise RowError("grant_date", _("The grant date is before the filing date."))
-
-    symbols: list[str] = []
-    main_text = get("ipc_main", "")
-    for name, texts in (
-        ("ipc_main", [main_text] if main_text else []),
-        ("ipc", _split_symbols(get("ipc", ""))),
-    ):
-        for text in texts:
-            try:
-                symbol = _ipc(text)
-            except ipc_id.InvalidIPC:
-                raise RowError(
-                    name, _("%(value)s is not an IPC symbol (e.g. G06F16/35).") % {"value": text}
-                ) from None
-            if symbol not in symbols:
-                symbols.append(symbol)
-
-    status = get("legal_status", "")
-    status = values_map.get("legal_status", _EMPTY).get(status, status) or (
-        LegalStatus.VALID if grant else LegalStatus.PENDING
-    )
-    if status not in _STATUSES:
-        raise RowError(
-            "legal_status",
-            _("Unknown legal status %(value)s: use valid, lapsed, expired, invalidated or pending.")
-            % {"value": status},
-        )
-    if status != LegalStatus.PENDING and not grant:
-        raise RowError("grant_date", _("A %(status)s patent needs its grant date.") % {"status": status})
-    status_date = parse_date(src.get("legal_status_date"), "legal_status_date")
-    if status_date and grant and status_date < grant:
-        raise RowError("legal_status_date", _("The legal status date is before the grant date."))
-
+    canonical, number_year, number_type = _parse_application_number(get("application_number", ""))
+    ptype = _parse_type(get("type", ""), values_map, number_type)
+    title = _parse_title(get("title", ""))
+    filing, grant = _parse_filing_and_grant(src, number_year)
+    symbols = _parse_symbols(get("ipc_main", ""), get("ipc", ""))
+    status, status_date = _parse_legal_status(get("legal_status", ""), values_map, src, grant)
     family_members = get("family_members", "")
-    family_text = get("overseas_family_granted", "")
-    if family_text:
-        family = parse_bool(family_text, "overseas_family_granted")
-    else:
-        members = [m for m in re.split(r"[;,\s]+", family_members) if m]
-        family = any(not m.upper().startswith(("CN", "HK", "MO", "TW")) for m in members)
+    family = _parse_overseas_family(get("overseas_family_granted", ""), family_members)
     family_since = parse_date(src.get("overseas_family_since"), "overseas_family_since")
-
-    pledge: Decimal | None = None
-    raw_pledge = src.get("pledge_amount")
-    raw_wan = src.get("pledge_amount_wan")
-    try:
-        if cell_text(raw_pledge):
-            text = cell_text(raw_pledge)
-            factor = Decimal(10000) if text.endswith(("万", "万元")) else Decimal(1)
-            pledge = parse_money(text.removesuffix("元").removesuffix("万")) * factor
-        elif cell_text(raw_wan):
-            pledge = parse_money(Decimal(cell_text(raw_wan).replace(",", "")) * 10000)
-    except (InvalidMoney, ArithmeticError, ValueError):
-        raise RowError(
-            "pledge_amount",
-            _("Not an amount in yuan: %(value)s") % {"value": cell_text(raw_pledge or raw_wan)},
-        ) from None
-
-    award = get("award", "")
-    award = values_map.get("award", _EMPTY).get(award, award)
-    if award not in _AWARDS:
-        raise RowError(
-            "award",
-            _(
-                "Unknown award %(value)s: use china_patent_award, china_patent_gold, china_patent_silver or national_st_award."
-            )
-            % {"value": award},
-        )
-
-    licence_date = parse_date(src.get("licence_date"), "licence_date")
-    transfer_date = parse_date(src.get("transfer_date"), "transfer_date")
-    for name, date in (("licence_date", licence_date), ("transfer_date", transfer_date)):
-        if date is not None and date < filing:
-            raise RowError(name, _("The date %(date)s is before the filing date.") % {"date": date})
-    licensee, transferee = get("licensee", ""), get("transferee", "")
-    for name, text in (("licensee", licensee), ("transferee", transferee)):
-        if len(text) > 300:
-            raise RowError(name, _("Longer than %(max)s characters.") % {"max": 300})
-
-    district_id = None
-    district_text = get("district", "")
-    if district_text:
-        district_id = ctx.districts.get(district_text.lower())
-        if district_id is None:
-            raise RowError("district", _("Unknown district %(value)s.") % {"value": district_text})
-    entity_id = None
-    holder_uscc = get("holder_uscc", "")
-    if holder_uscc:
-        try:
-            code = uscc_id.validate(holder_uscc)
-        except uscc_id.InvalidUSCC:
-            raise RowError(
-                "holder_uscc",
-                _("%(value)s is not a valid unified social credit code.") % {"value": holder_uscc},
-            ) from None
-        if code in ctx.entities:
-            entity_id, entity_district = ctx.entities[code]
-            district_id = district_id or entity_district
-        if district_id is None:
-            district_id = ctx.districts.get(code[2:8])
-    address = get("holder_address", "")
-    if district_id is None and address:
-        district_id = next(
-            (pk for key, pk in ctx.districts.items() if len(key) >= 3 and key in address.lower()), None
-        )
+    pledge = _parse_pledge(src.get("pledge_amount"), src.get("pledge_amount_wan"))
+    award = _parse_award(get("award", ""), values_map)
+    licence_date, transfer_date = _parse_transaction_dates(src, filing)
+    licensee, transferee = _parse_counterparties(get("licensee", ""), get("transferee", ""))
+    district_id, entity_id = _parse_location(txt, ctx)
 
     is_domestic = parse_bool(src["is_domestic"], "is_domestic") if get("is_domestic") else True
     facts = Facts(
@@ -353,6 +222,192 @@ def parse_row(raw: dict[str, str], headers: dict[str, str], mapping: Mapping, ct
         derived.hv_from,
     )
     return values
+
+
+def _check_control_characters(txt: dict[str, str]) -> None:
+    if has_control_characters("".join(txt.values())):  # one search per row; then find the field
+        field_name = next(k for k, v in txt.items() if has_control_characters(v))
+        raise RowError(field_name, _("Contains a control character (such as NUL); remove it."))
+
+
+def _parse_application_number(number_text: str) -> tuple[str, int, str]:
+    """(canonical number, its year (0 for PCT), the type its type digit means)."""
+    if not number_text:
+        raise RowError("application_number", _("The application number is missing."))
+    try:
+        return _application_number(number_text)
+    except patent_number.InvalidPatentNumber as exc:
+        raise RowError(
+            "application_number",
+            _("%(value)s is not a valid application number: %(reason)s")
+            % {"value": number_text, "reason": _number_reason(exc.code)},
+        ) from None
+
+
+def _parse_type(text: str, values_map: dict[str, dict[str, str]], number_type: str) -> str:
+    ptype = values_map.get("type", _EMPTY).get(text, text) or number_type
+    if ptype not in _TYPES:
+        raise RowError(
+            "type", _("Unknown type %(value)s: use invention, utility_model or design.") % {"value": ptype}
+        )
+    if ptype != number_type:
+        raise RowError(
+            "type",
+            _("The type %(type)s does not match the application number, whose type digit means %(expected)s.")
+            % {"type": ptype, "expected": number_type},
+        )
+    return ptype
+
+
+def _parse_title(title: str) -> str:
+    if not title:
+        raise RowError("title", _("The title is missing."))
+    if len(title) > 500:
+        raise RowError("title", _("The title is longer than 500 characters."))
+    return title
+
+
+def _parse_filing_and_grant(src: dict[str, Any], number_year: int) -> tuple[dt.date, dt.date | None]:
+    filing = parse_date(src.get("filing_date"), "filing_date")
+    if filing is None:
+        raise RowError("filing_date", _("The filing date is missing."))
+    if number_year and filing.year != number_year:
+        raise RowError(
+            "filing_date",
+            _("The filing date %(date)s is not in the year %(year)s of the application number.")
+            % {"date": filing, "year": number_year},
+        )
+    grant = parse_date(src.get("grant_date"), "grant_date")
+    if grant and grant < filing:
+        raise RowError("grant_date", _("The grant date is before the filing date."))
+    return filing, grant
+
+
+def _parse_symbols(main_text: str, ipc_text: str) -> list[str]:
+    """The IPC symbols, main symbol first, without repeats."""
+    symbols: list[str] = []
+    for name, texts in (
+        ("ipc_main", [main_text] if main_text else []),
+        ("ipc", _split_symbols(ipc_text)),
+    ):
+        for text in texts:
+            try:
+                symbol = _ipc(text)
+            except ipc_id.InvalidIPC:
+                raise RowError(
+                    name, _("%(value)s is not an IPC symbol (e.g. G06F16/35).") % {"value": text}
+                ) from None
+            if symbol not in symbols:
+                symbols.append(symbol)
+    return symbols
+
+
+def _parse_legal_status(
+    text: str, values_map: dict[str, dict[str, str]], src: dict[str, Any], grant: dt.date | None
+) -> tuple[str, dt.date | None]:
+    status = values_map.get("legal_status", _EMPTY).get(text, text) or (
+        LegalStatus.VALID if grant else LegalStatus.PENDING
+    )
+    if status not in _STATUSES:
+        raise RowError(
+            "legal_status",
+            _("Unknown legal status %(value)s: use valid, lapsed, expired, invalidated or pending.")
+            % {"value": status},
+        )
+    if status != LegalStatus.PENDING and not grant:
+        raise RowError("grant_date", _("A %(status)s patent needs its grant date.") % {"status": status})
+    status_date = parse_date(src.get("legal_status_date"), "legal_status_date")
+    if status_date and grant and status_date < grant:
+        raise RowError("legal_status_date", _("The legal status date is before the grant date."))
+    return status, status_date
+
+
+def _parse_overseas_family(family_text: str, family_members: str) -> bool:
+    """Written, or else: any family member outside CN/HK/MO/TW."""
+    if family_text:
+        return parse_bool(family_text, "overseas_family_granted")
+    members = [m for m in re.split(r"[;,\s]+", family_members) if m]
+    return any(not m.upper().startswith(("CN", "HK", "MO", "TW")) for m in members)
+
+
+def _parse_pledge(raw_pledge: Any, raw_wan: Any) -> Decimal | None:
+    """The pledge amount in yuan: written in yuan (or with 万), or in 10,000 yuan."""
+    try:
+        if cell_text(raw_pledge):
+            text = cell_text(raw_pledge)
+            factor = Decimal(10000) if text.endswith(("万", "万元")) else Decimal(1)
+            return parse_money(text.removesuffix("元").removesuffix("万")) * factor
+        if cell_text(raw_wan):
+            return parse_money(Decimal(cell_text(raw_wan).replace(",", "")) * 10000)
+    except (InvalidMoney, ArithmeticError, ValueError):
+        raise RowError(
+            "pledge_amount",
+            _("Not an amount in yuan: %(value)s") % {"value": cell_text(raw_pledge or raw_wan)},
+        ) from None
+    return None
+
+
+def _parse_award(text: str, values_map: dict[str, dict[str, str]]) -> str:
+    award = values_map.get("award", _EMPTY).get(text, text)
+    if award not in _AWARDS:
+        raise RowError(
+            "award",
+            _(
+                "Unknown award %(value)s: use china_patent_award, china_patent_gold, china_patent_silver or national_st_award."
+            )
+            % {"value": award},
+        )
+    return award
+
+
+def _parse_transaction_dates(src: dict[str, Any], filing: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """(licence date, transfer date): neither before the filing date."""
+    licence_date = parse_date(src.get("licence_date"), "licence_date")
+    transfer_date = parse_date(src.get("transfer_date"), "transfer_date")
+    for name, date in (("licence_date", licence_date), ("transfer_date", transfer_date)):
+        if date is not None and date < filing:
+            raise RowError(name, _("The date %(date)s is before the filing date.") % {"date": date})
+    return licence_date, transfer_date
+
+
+def _parse_counterparties(licensee: str, transferee: str) -> tuple[str, str]:
+    for name, text in (("licensee", licensee), ("transferee", transferee)):
+        if len(text) > 300:
+            raise RowError(name, _("Longer than %(max)s characters.") % {"max": 300})
+    return licensee, transferee
+
+
+def _parse_location(txt: dict[str, str], ctx: Context) -> tuple[int | None, int | None]:
+    """(district id, holder entity id): the written district; else the known entity's; else the district
+    of the USCC's division code; else a district named in the holder's address."""
+    get = txt.get
+    district_id = None
+    district_text = get("district", "")
+    if district_text:
+        district_id = ctx.districts.get(district_text.lower())
+        if district_id is None:
+            raise RowError("district", _("Unknown district %(value)s.") % {"value": district_text})
+    entity_id = None
+    holder_uscc = get("holder_uscc", "")
+    if holder_uscc:
+        try:
+            code = uscc_id.validate(holder_uscc)
+        except uscc_id.InvalidUSCC:
+            raise RowError(
+                "holder_uscc",
+                _("%(value)s is not a valid unified social credit code.") % {"value": holder_uscc},
+            ) from None
+        if code in ctx.entities:
+            entity_id, entity_district = ctx.entities[code]
+            district_id = district_id or entity_district
+        if district_id is None:
+            district_id = ctx.districts.get(code[2:8])
+    address = get("holder_address", "")
+    if district_id is None and address:
+        district_id = next(
+            (pk for key, pk in ctx.districts.items() if len(key) >= 3 and key in address.lower()), None
+        )
+    return district_id, entity_id
 
 
 @lru_cache(maxsize=100_000)
