@@ -43,6 +43,7 @@ run: setup
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check ipcity config policies bench scripts || (echo "run: $(BIN)/ruff format ." && false)
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy ipcity config

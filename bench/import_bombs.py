@@ -63,7 +63,7 @@ def after(path: Path) -> int:
 def patents_check(path: Path) -> str:
     """The patent import's check before its first batch: an upper bound (lines, or row tags of the sheet
     XML) within the limit, else one counting pass."""
-    from ipcity.patents.imports import reader_for
+    from ipcity.patents.importing import reader_for
 
     reader = reader_for(path)
     reader.check_limits()
@@ -79,7 +79,7 @@ def measure(mode: str, path: Path) -> dict[str, Any]:
     import openpyxl  # noqa: F401 - imported before the baseline, like in a worker
 
     import ipcity.orgs.importing  # noqa: F401
-    import ipcity.patents.imports  # noqa: F401
+    import ipcity.patents.importing  # noqa: F401
 
     try:
         with open("/proc/self/clear_refs", "w") as fh:

@@ -5,7 +5,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ipcity.accounts.api import router as accounts_router
-from ipcity.core.api_auth import TokenExpired
+from ipcity.accounts.api_auth import TokenExpired
 from ipcity.core.api_errors import DocumentedErrorsAPI
 from ipcity.core.middleware import MALFORMED_MULTIPART_MESSAGE, error_body
 from ipcity.grants.api import router as grants_router

@@ -10,13 +10,14 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from ipcity.core.api_auth import API_AUTH, require_role
+from ipcity.core.api_auth import require_role
 from ipcity.core.api_filters import filtered_or_422
+from ipcity.core.converters import MAX_ID
 from ipcity.core.pagination import BoundedLimitOffsetPagination
 from ipcity.orgs.api import raise_422
-from ipcity.orgs.converters import MAX_ID
 
 from . import selectors, services
+from .api_auth import API_AUTH
 from .choices import Role
 from .filters import UserFilter
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-import ipcity.orgs.converters  # noqa: F401 - registers <dbid:…>
+import ipcity.core.converters  # noqa: F401 - registers <dbid:…>
 
 from . import views
 

@@ -1,39 +1,13 @@
-"""API authentication: the browser session (with CSRF) or a personal bearer token; and role checks."""
+"""API authentication by the browser session (with CSRF), and role checks. The bearer token and `API_AUTH`
+(token or session) live in `ipcity.accounts.api_auth`: core imports no other app (docs/adr/0014-layering.md)."""
 
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.errors import HttpError
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
-
-EXPIRED_MESSAGE = (
-    "This API token has expired; create a new one on /accounts/tokens/. / "
-    "此 API 令牌已过期，请在 /accounts/tokens/ 创建新令牌。"
-)
-
-
-class TokenExpired(Exception):
-    """A known token past its `expires_at`: config/api.py answers 401 in the API's error shape."""
-
-    message = EXPIRED_MESSAGE
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from ipcity.accounts.models import ApiToken
-
-        row = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
-        if row is None or not row.user.is_active:
-            return None
-        now = timezone.now()
-        if row.is_expired(now):
-            raise TokenExpired
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        request.user = row.user
-        return row.user
 
 
 class SessionAuth(APIKeyCookie):
@@ -46,8 +20,6 @@ class SessionAuth(APIKeyCookie):
             return request.user
         return None
 
-
-API_AUTH = [TokenAuth(), SessionAuth(csrf=True)]
 
 CSRF_MESSAGE = (
     "A request that carries the session cookie needs the CSRF token (X-CSRFToken header). / "

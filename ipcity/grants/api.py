@@ -19,7 +19,8 @@ from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from ipcity.core.api_auth import API_AUTH, PUBLIC_WRITE
+from ipcity.accounts.api_auth import API_AUTH
+from ipcity.core.api_auth import PUBLIC_WRITE
 from ipcity.core.downloads import stored_file_response
 from ipcity.core.money import InvalidMoney, parse_money
 from ipcity.core.throttle import limit_for, throttle_hit, throttled_api

@@ -14,14 +14,15 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
+from ipcity.accounts.api_auth import API_AUTH
 from ipcity.accounts.choices import Role
-from ipcity.core.api_auth import API_AUTH, require_role
+from ipcity.core.api_auth import require_role
 from ipcity.core.api_filters import filtered_or_422
+from ipcity.core.converters import MAX_ID
 from ipcity.core.pagination import BoundedLimitOffsetPagination
 
 from . import selectors, services
 from .choices import CertificationKind, CertificationLevel, DistrictKind, EntityKind
-from .converters import MAX_ID
 from .filters import DepartmentFilter, DistrictFilter, EntityFilter
 from .models import Certification, Department, District
 

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from ipcity.accounts.choices import Role
+from ipcity.core.converters import MAX_ID
 from ipcity.core.permissions import user_has_role
 
-from .converters import MAX_ID
 from .models import Certification, Department, District, Entity
 
 # Who sees every entity; applicants see only their own; everyone else sees none.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-import ipcity.orgs.converters  # noqa: F401 - registers <dbid:…>
+import ipcity.core.converters  # noqa: F401 - registers <dbid:…>
 
 from . import views
 

@@ -10,7 +10,7 @@ from ipcity.core.uploads import CSV, OFFICE_ZIP, FileKind, check_upload
 from ipcity.orgs.models import District, Entity
 
 from .choices import PopulationBasis
-from .imports import available_mappings
+from .importing import available_mappings
 
 JSONL = FileKind((".jsonl", ".ndjson"), ())
 IMPORT_KINDS = (OFFICE_ZIP, CSV, JSONL)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from ipcity.core.identifiers import patent_number
 
 from . import kpi as kpi_mod
 from .choices import IMPORT_AUDIT_ACTIONS, AuditAction, ImportStatus, ProjectStatus
-from .imports import ImportResult, ProgressCallback, build_context, run_import
+from .importing import ImportResult, ProgressCallback, available_mappings, build_context, run_import
 from .models import ImportJob, InnovationProject, Patent, Population, SeiIpc, SeiRule
 
 WRITER_ROLES = (Role.PLAN_OFFICE,)
@@ -135,10 +136,12 @@ def patent_file_import(
     return result
 
 
-def import_job_create(*, actor: Any, upload: UploadedFile, mapping: str = "auto") -> ImportJob:
-    """Keep the uploaded file and queue its import as a background job (runs after commit)."""
-    from .imports import available_mappings
-
+def import_job_create(
+    *, actor: Any, upload: UploadedFile, mapping: str = "auto", enqueue: Callable[[int], object] | None = None
+) -> ImportJob:
+    """Keep the uploaded file and queue its import as a background job: after commit, `enqueue(job id)`
+    (the view passes `tasks.run_import_job.delay`; passed in, because tasks import this module). Without
+    `enqueue` the job only waits: the caller runs it with `import_job_run`."""
     _require_writer(actor)
     if mapping not in available_mappings():
         raise ValidationError({"mapping": _("Unknown column mapping.")})
@@ -153,9 +156,8 @@ def import_job_create(*, actor: Any, upload: UploadedFile, mapping: str = "auto"
         job.full_clean()
         job.save()
         audit_record(actor=actor, action=AuditAction.PATENT_IMPORT_CREATE, obj=job, after=snapshot(job))
-        from .tasks import run_import_job
-
-        transaction.on_commit(lambda: run_import_job.delay(job.pk))
+        if enqueue is not None:
+            transaction.on_commit(lambda: enqueue(job.pk))
     return job
 
 

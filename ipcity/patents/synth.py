@@ -18,7 +18,7 @@ from typing import Any
 
 from ipcity.core.identifiers.patent_number import make as make_number
 
-from .imports import CANONICAL_COLUMNS
+from .importing import CANONICAL_COLUMNS
 
 DISTRICTS = [
     ("烟台黄渤海新区", 18),

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
+from .services import import_job_run
+
 
 @shared_task(name="ipcity.patents.tasks.run_import_job")
 def run_import_job(job_id: int) -> str:
-    from .services import import_job_run
-
     return str(import_job_run(job_id=job_id).status)

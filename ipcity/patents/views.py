@@ -49,6 +49,7 @@ from .services import (
     innovation_project_update,
     population_set,
 )
+from .tasks import run_import_job
 
 EXPORT_LIMIT = 200_000
 
@@ -357,7 +358,10 @@ def import_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = import_job_create(
-                actor=request.user, upload=form.cleaned_data["file"], mapping=form.cleaned_data["mapping"]
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                mapping=form.cleaned_data["mapping"],
+                enqueue=run_import_job.delay,
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -11,8 +11,47 @@ import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .imports import WRITE_FIELDS
 from .models import KpiLedgerState, Patent, PatentEvent
+
+# Model fields an import writes (in this order for the PostgreSQL COPY path).
+WRITE_FIELDS = [
+    "application_number",
+    "type",
+    "title",
+    "abstract",
+    "applicants",
+    "holders",
+    "holder_entity_id",
+    "district_id",
+    "is_domestic",
+    "filing_date",
+    "publication_number",
+    "publication_date",
+    "grant_date",
+    "ipc_main",
+    "ipc",
+    "legal_status",
+    "status_date",
+    "annual_fee_paid_until",
+    "overseas_family_granted",
+    "overseas_family_since",
+    "family_members",
+    "pledge_amount",
+    "pledge_date",
+    "award",
+    "award_date",
+    "licence_date",
+    "licensee",
+    "transfer_date",
+    "transferee",
+    "sei_codes",
+    "patent_intensive",
+    "valid_from",
+    "valid_until",
+    "hv_from",
+    "content_hash",
+    "is_demo",
+]
 
 STAGE = "patent_stage"
 row_values = itemgetter(*WRITE_FIELDS)

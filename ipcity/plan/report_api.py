@@ -15,7 +15,8 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from ipcity.core.api_auth import API_AUTH, require_role
+from ipcity.accounts.api_auth import API_AUTH
+from ipcity.core.api_auth import require_role
 from ipcity.core.api_filters import filtered_or_422
 
 from . import report_services as svc

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
+from ipcity.accounts.api_auth import API_AUTH
 from ipcity.accounts.choices import Role
-from ipcity.core.api_auth import API_AUTH, require_role
+from ipcity.core.api_auth import require_role
 from ipcity.core.api_filters import filtered_or_422
 
 from . import selectors, services

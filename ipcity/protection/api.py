@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from ipcity.core.api_auth import API_AUTH, require_role
+from ipcity.accounts.api_auth import API_AUTH
+from ipcity.core.api_auth import require_role
 from ipcity.orgs.models import Entity
 
 from . import selectors, services

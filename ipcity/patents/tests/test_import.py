@@ -297,7 +297,7 @@ def test_report_path_option(tmp_path, districts, sei):
 def test_pipelined_import_on_postgres(transactional_db, districts, sei, tmp_path):
     """On PostgreSQL outside a transaction a writer thread stores batch n while n+1 is parsed."""
     from ipcity.patents import synth
-    from ipcity.patents.imports import run_import
+    from ipcity.patents.importing import run_import
 
     path = tmp_path / "s.csv"
     synth.write(path, synth.generate(2500, seed=3))
@@ -322,7 +322,7 @@ def _parser_process_case(tmp_path, *, pipeline):
     """A forked parser process hands over parsed batches: same counts, rows and error report as
     parsing in-process (bad rows in several batches, a duplicate within a batch)."""
     from ipcity.patents import synth
-    from ipcity.patents.imports import run_import
+    from ipcity.patents.importing import run_import
 
     good = [dict(r) for r in synth.generate(900, seed=5)]
     good[10]["application_number"] = "202010000002.9"  # wrong check digit
@@ -361,7 +361,7 @@ def _parser_process_case(tmp_path, *, pipeline):
 
 @pytest.mark.django_db
 def test_parser_process_reports_a_file_error(districts, sei, tmp_path):
-    from ipcity.patents.imports import ImportFileError, run_import
+    from ipcity.patents.importing import ImportFileError, run_import
 
     path = tmp_path / "x.csv"
     path.write_text("title,type\nfoo,invention\n", encoding="utf-8")
@@ -381,7 +381,7 @@ def test_new_rows_inserted_meanwhile_are_merged_not_lost(import_rows):
     import_rows(rows)
     patent = Patent.objects.get(application_number=rows[0]["application_number"])
     values = {f.attname: getattr(patent, f.attname) for f in Patent._meta.concrete_fields}
-    from ipcity.patents.imports import WRITE_FIELDS
+    from ipcity.patents.importing import WRITE_FIELDS
 
     stale = {f: values[f] for f in WRITE_FIELDS}
     stale["title"] = "并发写入后的新标题"
@@ -411,7 +411,7 @@ def _write(path, rows):
 @pytest.mark.django_db
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl"])
 def test_row_limit_refuses_the_file_before_any_batch_is_written(tmp_path, districts, sei, settings, suffix):
-    from ipcity.patents.imports import ImportFileError
+    from ipcity.patents.importing import ImportFileError
     from ipcity.patents.services import patent_file_import
 
     settings.IMPORT_LIMITS = {"patents": {"max_rows": 3}}
@@ -437,7 +437,7 @@ def test_multi_line_fields_count_as_one_row(tmp_path, districts, sei, settings):
 @pytest.mark.django_db
 def test_bombs_fail_the_import_quickly_and_write_nothing(tmp_path, districts, sei):
     from ipcity.core.tests import bombs
-    from ipcity.patents.imports import ImportFileError
+    from ipcity.patents.importing import ImportFileError
     from ipcity.patents.services import patent_file_import
 
     good = row(application_number=make(2020, "1", 300))
@@ -460,7 +460,7 @@ def test_bombs_fail_the_import_quickly_and_write_nothing(tmp_path, districts, se
 
 @pytest.mark.django_db
 def test_a_jsonl_line_over_the_length_limit_fails_the_file(tmp_path, districts, sei, settings):
-    from ipcity.patents.imports import ImportFileError
+    from ipcity.patents.importing import ImportFileError
     from ipcity.patents.services import patent_file_import
 
     settings.IMPORT_LIMITS = {"patents": {"max_line_chars": 1000}}

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ipcity.patents.imports import ImportFileError, ImportResult, available_mappings
+from ipcity.patents.importing import ImportFileError, ImportResult, available_mappings
 from ipcity.patents.services import patent_file_import
 
 
