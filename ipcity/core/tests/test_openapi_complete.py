@@ -15,7 +15,7 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 
-from ipcity.core.testing import minimal_pdf
+from ipcity.core.sample_files import minimal_pdf
 from ipcity.grants.api import application_out, call_out
 from ipcity.grants.models import Application
 from ipcity.grants.tests.conftest import World, world  # noqa: F401  (the grants fixture)
