@@ -42,7 +42,8 @@ def test_creation_is_audited_without_the_raw_token(users: Any) -> None:
     entry = AuditEntry.objects.get(action="api_token.create")
     assert entry.actor is None and entry.actor_repr == "manage.py api_token"
     assert entry.object_type == "accounts.apitoken" and entry.object_id == str(token.pk)
-    assert entry.after == {"user": user.pk, "name": "统计局"}
+    # The token's expiry (API_TOKEN_LIFETIME_DAYS) is part of what was created, and audited with it.
+    assert entry.after == {"user": user.pk, "name": "统计局", "expires_at": token.expires_at.isoformat()}
     assert raw not in str(entry.after) and raw not in entry.object_repr
     call_command("audit", "verify", stdout=io.StringIO())  # the chain stays intact
 
