@@ -3,8 +3,8 @@
 Counters live in the default cache under a key per scope, address and clock hour (a fixed window: at
 most N in each clock hour, so at worst 2N across the turn of an hour). Every attempt counts, successful
 or not: otherwise probing for taken usernames would be free. The address is the one django-axes uses
-for login throttling (`axes.helpers.get_client_ip_address`, configured with AXES_IPWARE_* behind a
-proxy), so the two limits agree on who the client is.
+for login throttling (`axes.helpers.get_client_ip_address`, which calls AXES_CLIENT_IP_CALLABLE =
+accounts/client_ip.py: TRUSTED_PROXY_COUNT behind a proxy), so the two limits agree on who the client is.
 """
 
 from __future__ import annotations
