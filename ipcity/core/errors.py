@@ -1,0 +1,107 @@
+"""One error hierarchy for every app (docs/adr/0016-errors-and-workflows.md).
+
+A service refuses by raising a `DomainError`: a machine code (a member of the app's `ErrorCode` enum in its
+`choices.py`, never a string literal at the raise), a message (an English msgid, translated lazily — the
+Chinese is in the app's django.po, so the same error reads in the user's language), optional per-field
+messages, and the HTTP status it means. Pages and the API never decide the status themselves:
+
+- the API maps every `DomainError` to its JSON shape in one place (config/api.py → `api_body`);
+- pages show it in one place (`add_to_form` for a form, `message_text` for the messages framework).
+
+Which subclass to raise:
+    NotAllowed (403)  the actor's role or relation to the object does not allow the action at all;
+    NotFound   (404)  the object does not exist or is not visible to the actor;
+    Invalid    (422)  the input is wrong — give per-field messages where a field is to blame;
+    Conflict   (409)  allowed in principle, refused in the object's current state (workflow step, limit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from django.utils.functional import Promise
+from django.utils.translation import override
+
+Message = str | Promise
+
+# The field name of a message that concerns the whole object, as Django forms spell it.
+NON_FIELD = "__all__"
+
+
+class DomainError(Exception):
+    """A refusal a user can understand: code + message in their language + optional field messages."""
+
+    status: ClassVar[int] = 409
+
+    def __init__(
+        self,
+        code: str,
+        message: Message,
+        *,
+        fields: Mapping[str, Sequence[Message]] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.code = str(code)
+        self._message = message
+        self.params = dict(params or {})
+        self.fields: dict[str, list[Message]] = {name: list(msgs) for name, msgs in (fields or {}).items()}
+        super().__init__(self.code)
+
+    @property
+    def message(self) -> str:
+        """The message in the active language, with its %(name)s parameters filled in."""
+        text = str(self._message)
+        return text % self.params if self.params else text
+
+    def message_in(self, language: str) -> str:
+        with override(language):
+            return self.message
+
+    def field_messages(self) -> dict[str, list[str]]:
+        """Per-field messages in the active language; the whole-object message under NON_FIELD if none."""
+        if not self.fields:
+            return {NON_FIELD: [self.message]}
+        return {name: [str(m) for m in msgs] for name, msgs in self.fields.items()}
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotAllowed(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Invalid(DomainError):
+    status = 422
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+def api_body(exc: DomainError) -> dict[str, Any]:
+    """The API's error shape (ipcity.core.api_errors.ErrorOut) for a domain error.
+
+    422 lists one entry per field message ({"field", "message", "type"}); other statuses give the message.
+    """
+    if exc.status == 422:
+        detail = [
+            {"field": "" if name == NON_FIELD else name, "message": message, "type": exc.code}
+            for name, messages in exc.field_messages().items()
+            for message in messages
+        ]
+        return {"detail": detail, "code": exc.code}
+    return {"detail": exc.message, "code": exc.code}
+
+
+def add_to_form(form: Any, exc: DomainError) -> None:
+    """Show a domain error on a Django form: each field's messages on that field (or the form if unknown)."""
+    for name, messages in exc.field_messages().items():
+        target = name if name in getattr(form, "fields", {}) else None
+        for message in messages:
+            form.add_error(target, message)
