@@ -14,6 +14,7 @@ from ipcity.orgs.api import router as orgs_router
 from ipcity.patents.api import router as patents_router
 from ipcity.plan.api import router as plan_router
 from ipcity.protection.api import router as protection_router
+from ipcity.reporting.api import router as reporting_router
 
 api = DocumentedErrorsAPI(
     title="ipcity API",
@@ -51,6 +52,9 @@ def token_expired(request: HttpRequest, exc: TokenExpired) -> HttpResponse:
 
 api.add_router("/accounts", accounts_router)
 api.add_router("/orgs", orgs_router)
+# Reports are mounted inside the plan's router (its tags, /api/plan/reports) as when they were part of the
+# plan app; the plan itself does not import reporting (ADR 0025).
+plan_router.add_router("/reports", reporting_router)
 api.add_router("/plan", plan_router)
 api.add_router("/incentives", incentives_router)
 api.add_router("/grants", grants_router)

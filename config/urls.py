@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("ipcity.accounts.urls")),
     path("orgs/", include("ipcity.orgs.urls")),
     path("plan/", include("ipcity.plan.urls")),
+    path("plan/", include("ipcity.reporting.urls")),  # /plan/reports/…, /plan/supervision/
     path("incentives/", include("ipcity.incentives.urls")),
     path("grants/", include("ipcity.grants.urls")),
     path("protection/", include("ipcity.protection.urls")),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ipcity.accounts",
     "ipcity.orgs",
     "ipcity.plan",
+    "ipcity.reporting",
     "ipcity.incentives",
     "ipcity.grants",
     "ipcity.protection",

@@ -19,6 +19,7 @@ A status an operation documents itself (`response={...}`) is kept as it is.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from ninja import NinjaAPI, Schema
@@ -83,7 +84,18 @@ def document_errors(schema: OpenAPISchema) -> OpenAPISchema:
 
 
 class DocumentedErrorsAPI(NinjaAPI):
-    """NinjaAPI whose OpenAPI document lists each operation's error responses (`document_errors`)."""
+    """NinjaAPI whose OpenAPI document lists each operation's error responses (`document_errors`).
+
+    Operation ids are ninja's (`<module>_<function>`, dots as underscores), except that a module which
+    moved may keep the ids clients generated from it: it names its old module in `OPENAPI_OPERATION_MODULE`
+    (ipcity.reporting.api keeps `ipcity_plan_report_api_…`, ADR 0025)."""
+
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        module = sys.modules.get(operation.view_func.__module__)
+        old_module = getattr(module, "OPENAPI_OPERATION_MODULE", None)
+        if old_module:
+            return f"{old_module}_{operation.view_func.__name__}".replace(".", "_")
+        return super().get_openapi_operation_id(operation)
 
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         return document_errors(super().get_openapi_schema(**kwargs))

@@ -201,7 +201,9 @@ def audit_record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic")
     if obj is not None:
-        object_type = object_type or obj._meta.label_lower
+        # A model that moved between apps keeps the type its entries were written under (`audit_object_type`,
+        # e.g. the reporting models still say "plan.progressreport"), so its history reads as one.
+        object_type = object_type or getattr(obj, "audit_object_type", "") or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
     keys = audit_keys()

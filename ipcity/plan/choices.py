@@ -17,24 +17,6 @@ class TaskStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned for changes")
-    ACCEPTED = "accepted", _("Accepted")
-
-
-REPORT_TRANSITIONS: dict[str, set[str]] = {
-    ReportStatus.DRAFT: {ReportStatus.SUBMITTED},
-    ReportStatus.SUBMITTED: {ReportStatus.ACCEPTED, ReportStatus.RETURNED},
-    ReportStatus.RETURNED: {ReportStatus.SUBMITTED},
-    ReportStatus.ACCEPTED: set(),
-}
-
-# A report can be edited by its department only while it is in one of these states.
-REPORT_EDITABLE = {ReportStatus.DRAFT, ReportStatus.RETURNED}
-
-
 class PeriodFrequency(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
     QUARTERLY = "quarterly", _("Quarterly")
@@ -78,38 +60,11 @@ class CommendationKind(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual")
 
 
-class ReminderKind(models.TextChoices):
-    REMINDER = "reminder", _("Reminder before the due date")
-    OVERDUE = "overdue", _("Overdue notice")
-
-
 class AuditAction(models.TextChoices):
     """The actions this app writes to the audit trail (registered in apps.py; ADR 0013)."""
 
     PLAN_LOAD = "plan.load", _("Plan loaded")
-    PLAN_REPORTING_UPDATE = "plan.reporting_update", _("Plan reporting settings updated")
     INDICATOR_VALUE_RECORD = "indicator_value.record", _("Indicator value recorded")
     WORK_POINT_CREATE = "work_point.create", _("Work point created")
     WORK_POINT_SET_STATUS = "work_point.set_status", _("Work point status set")
     COMMENDATION_CREATE = "commendation.create", _("Commendation created")
-    REPORTING_PERIOD_GENERATE = "reporting_period.generate", _("Reporting periods generated")
-    PROGRESS_REPORT_CREATE = "progress_report.create", _("Progress report created")
-    PROGRESS_REPORT_UPDATE = "progress_report.update", _("Progress report updated")
-    PROGRESS_REPORT_EVIDENCE_ADD = "progress_report.evidence_add", _("Evidence added to a progress report")
-    PROGRESS_REPORT_EVIDENCE_WITHDRAW = (
-        "progress_report.evidence_withdraw",
-        _("Evidence withdrawn from a progress report"),
-    )
-    PROGRESS_REPORT_SUBMIT = "progress_report.submit", _("Progress report submitted")
-    PROGRESS_REPORT_ACCEPT = "progress_report.accept", _("Progress report accepted")
-    PROGRESS_REPORT_RETURN = "progress_report.return", _("Progress report returned")
-    TASK_STATUS_UPDATE = "task.status_update", _("Task status updated")
-    REPORT_REMINDER_REMINDER = "report_reminder.reminder", _("Reporting reminder sent")
-    REPORT_REMINDER_OVERDUE = "report_reminder.overdue", _("Overdue notice sent")
-
-
-# The audit action of each kind of reminder (report_reminder_record).
-REMINDER_AUDIT_ACTIONS: dict[str, AuditAction] = {
-    ReminderKind.REMINDER: AuditAction.REPORT_REMINDER_REMINDER,
-    ReminderKind.OVERDUE: AuditAction.REPORT_REMINDER_OVERDUE,
-}

@@ -1,10 +1,9 @@
 """Demo data for the plan (marked 演示数据 / demo): indicator values, work points and a commendation,
-written through the services. Idempotent. Then the progress-report demo (report_demo.py), if present."""
+written through the services. Idempotent."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 from typing import Any
 
@@ -110,10 +109,3 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
             )
             made += 1
     stdout.write(f"plan demo: {made} new demo rows (indicator values, work points, commendation).")
-    try:
-        report_demo = importlib.import_module("ipcity.plan.report_demo")
-    except ModuleNotFoundError as exc:
-        if exc.name != "ipcity.plan.report_demo":
-            raise
-        return
-    report_demo.load(stdout=stdout, options=options)

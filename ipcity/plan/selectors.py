@@ -1,7 +1,7 @@
 """Reads for the plan's structure side (STYLE rule 2: selectors take the user).
 
-The plan, its goals and the task list are public; so are the progress reports marked public and
-accepted. Everything else about reports is read through report_selectors.py.
+The plan, its goals and the task list are public. A task's published progress comes from the reporting
+app through `hooks.public_reports` (the plan does not import reporting; ADR 0025).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import indicators as ind
-from .choices import ReportStatus
 from .models import (
     Commendation,
     Indicator,
@@ -24,7 +23,6 @@ from .models import (
     Measure,
     Plan,
     Programme,
-    ProgressReport,
     Task,
     TaskAssignment,
     WorkPoint,
@@ -86,15 +84,6 @@ def task_get(*, user: Any, plan: Plan, code: str) -> Task:
     if task is None:
         raise Http404(f"No task {code}")
     return task
-
-
-def public_reports(*, user: Any, task: Task) -> QuerySet[ProgressReport]:
-    """What anyone may read about a task's progress: accepted reports marked public."""
-    return (
-        ProgressReport.objects.filter(task=task, is_public=True, status=ReportStatus.ACCEPTED)
-        .select_related("department", "period")
-        .order_by("-period__start", "department__order")
-    )
 
 
 def commendation_list(*, user: Any, plan: Plan) -> QuerySet[Commendation]:

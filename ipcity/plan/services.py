@@ -1,6 +1,6 @@
 """Writes to the plan's structure side: indicator values, yearly work points, commendations.
 
-Progress reports and supervision live in report_services.py / supervision.py.
+Progress reports and supervision are the reporting app's (ipcity.reporting.services).
 """
 
 from __future__ import annotations

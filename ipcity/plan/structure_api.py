@@ -16,7 +16,7 @@ from ipcity.accounts.choices import Role
 from ipcity.core.api_auth import require_role
 from ipcity.core.api_filters import filtered_or_422
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .choices import AssignmentRole
 from .filters import TaskFilter
 from .models import Measure, Task
@@ -333,7 +333,7 @@ def task_detail(request: HttpRequest, code: str) -> Any:
                 "narrative": r.narrative,
                 "reviewed_at": r.reviewed_at,
             }
-            for r in selectors.public_reports(user=request.user, task=task)
+            for r in hooks.public_reports(user=request.user, task=task)
         ],
     }
     return Status(200, body)

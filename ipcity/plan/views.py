@@ -23,7 +23,7 @@ from ipcity.core.audit import data_version
 from ipcity.core.permissions import role_required, user_has_role
 from ipcity.orgs.models import Department
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .choices import Comparison
 from .exports import annex_workbook
 from .filters import TaskFilter
@@ -121,7 +121,7 @@ def task_detail(request: HttpRequest, code: str) -> HttpResponse:
             "task": task,
             "assignments": list(task.assignments.all()),
             "work_points": list(task.work_points.all()),
-            "reports": selectors.public_reports(user=request.user, task=task),
+            "reports": hooks.public_reports(user=request.user, task=task),
             "is_plan_office": user_has_role(request.user, Role.PLAN_OFFICE),
         },
     )

@@ -19,8 +19,8 @@ from ipcity.core.sample_files import minimal_pdf
 from ipcity.grants.api import application_out, call_out
 from ipcity.grants.models import Application
 from ipcity.grants.tests.conftest import World, world  # noqa: F401  (the grants fixture)
-from ipcity.plan.tests.test_report_api import mini, new_report  # noqa: F401  (the plan reports fixture)
-from ipcity.plan.tests.test_report_fixtures import Mini
+from ipcity.reporting.tests.test_report_api import mini, new_report  # noqa: F401  (the reports fixture)
+from ipcity.reporting.tests.test_report_fixtures import Mini
 
 JSON = "application/json"
 

@@ -7,8 +7,10 @@ from typing import Any
 
 from ipcity.core.identifiers.uscc import check_character
 from ipcity.orgs.models import Department, Entity
-from ipcity.plan.choices import ReportStatus, TaskStatus
-from ipcity.plan.models import ProgressReport, ReportingPeriod, Task
+from ipcity.plan.choices import TaskStatus
+from ipcity.plan.models import Task
+from ipcity.reporting.choices import ReportStatus
+from ipcity.reporting.models import ProgressReport, ReportingPeriod
 
 ROLES = ["plan_office", "department", "finance", "applicant", "auditor", "admin"]
 

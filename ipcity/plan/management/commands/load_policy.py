@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ipcity.plan.hooks import plan_loaded
 from ipcity.plan.loader import PolicyPackageError, load_package
 
 
@@ -28,10 +29,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The policy package was not loaded (nothing changed); {len(exc.problems)} problem(s):\n{lines}"
             ) from exc
-        # Reporting periods follow from the plan's frequency; a freshly loaded plan can be reported on at once.
-        from ipcity.plan.report_services import periods_generate
-
-        periods = periods_generate(actor="load_policy", plan=result.plan)
+        # Apps built on the plan add what follows from it (reporting: the periods of the plan's frequency, so
+        # a freshly loaded plan can be reported on at once); the plan does not import them (hooks.py).
+        periods = [
+            period
+            for _receiver, made in plan_loaded.send(
+                sender=self.__class__, plan=result.plan, actor="load_policy"
+            )
+            for period in made or ()
+        ]
         if options["verbosity"] > 0:
             style = self.style.SUCCESS if result.changed else self.style.NOTICE
             self.stdout.write(style(result.message))

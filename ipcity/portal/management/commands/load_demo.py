@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 # Order matters: later parts use what earlier parts made (entities before users, users before reports).
-DEMO_APPS = ["orgs", "accounts", "plan", "incentives", "grants", "patents"]
+DEMO_APPS = ["orgs", "accounts", "plan", "reporting", "incentives", "grants", "patents"]
 
 
 class Command(BaseCommand):
