@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ipcity.protection",
     "ipcity.patents",
     "ipcity.portal",
+    "ipcity.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,15 +1,20 @@
 """Demo data for the plan (marked 演示数据 / demo): indicator values, work points and a commendation,
-written through the services. Idempotent. Then the progress-report demo (report_demo.py), if present."""
+written through ipcity.plan.services. Idempotent. The progress reports are the next part (reports.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+
+from ipcity.orgs.models import Department, District
+from ipcity.plan import services
+from ipcity.plan.models import Commendation, Indicator, IndicatorValue, Plan, Task, WorkPoint
+
+from .common import OPERATOR
 
 DEMO_SOURCE = "演示数据 / demo"
 
@@ -53,11 +58,6 @@ DEMO_WORK_POINTS: list[tuple[str, int, str, dt.date, str, str | None]] = [
 
 
 def load(*, stdout: Any, options: dict[str, Any]) -> None:
-    from ipcity.orgs.models import Department, District
-
-    from . import services
-    from .models import Commendation, Indicator, IndicatorValue, Plan, Task, WorkPoint
-
     plan = Plan.objects.filter(code=settings.DEFAULT_POLICY).first()
     if plan is None:
         stdout.write("plan demo: the plan is not loaded (run manage.py load_policy first); skipped.")
@@ -73,7 +73,7 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
                 if IndicatorValue.objects.filter(indicator=indicator, year=year, as_of=as_of).exists():
                     continue
                 services.indicator_value_record(
-                    actor="demo",
+                    actor=OPERATOR,
                     indicator=indicator,
                     year=year,
                     as_of=as_of,
@@ -87,7 +87,7 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
             if task is None or WorkPoint.objects.filter(task=task, title=title).exists():
                 continue
             services.work_point_create(
-                actor="demo",
+                actor=OPERATOR,
                 task=task,
                 year=year,
                 title=title,
@@ -99,7 +99,7 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
         reason = "（演示）2023年度知识产权工作成绩突出，基层服务网点建设走在全市前列。"
         if not Commendation.objects.filter(plan=plan, reason=reason).exists():
             services.commendation_create(
-                actor="demo",
+                actor=OPERATOR,
                 plan=plan,
                 year=2023,
                 kind="district",
@@ -110,10 +110,3 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
             )
             made += 1
     stdout.write(f"plan demo: {made} new demo rows (indicator values, work points, commendation).")
-    try:
-        report_demo = importlib.import_module("ipcity.plan.report_demo")
-    except ModuleNotFoundError as exc:
-        if exc.name != "ipcity.plan.report_demo":
-            raise
-        return
-    report_demo.load(stdout=stdout, options=options)
