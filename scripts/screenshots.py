@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-PASSWORD = "Demo2024-ipcity"  # noqa: S105 - the published demo password (ipcity/accounts/demo.py)
+PASSWORD = "Demo2024-ipcity"  # noqa: S105 - the published demo password (ipcity/demo/accounts.py)
 
 PUBLIC = [
     ("home", "/"),

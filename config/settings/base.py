@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ipcity.protection",
     "ipcity.patents",
     "ipcity.portal",
+    "ipcity.demo",
 ]
 
 MIDDLEWARE = [

@@ -940,6 +940,36 @@ def application_announce(
     return application
 
 
+@transaction.atomic
+def application_demo_backdate_announcement(
+    *, actor: Any, application: Application, start: dt.date
+) -> Application:
+    """Move a **demo** award's announcement period back so that it starts on `start` (demo data only).
+
+    `application_announce` starts a 公示 today or later, as a real award must. The demo data set needs an
+    award whose period ended weeks ago (so it can be paid); this is the one sanctioned way to make it,
+    refused for any application not marked `is_demo`, and audited as `application.demo_backdate` with the
+    period before and after (docs/adr/0018-demo-through-services.md)."""
+    application = _lock(application)
+    if not application.is_demo:
+        raise ValidationError(_("Only demo data may be moved back in time."))
+    if application.status != S.ANNOUNCED:
+        raise ValidationError(_("Only an announced award has an announcement period to move."))
+    fields = ["announced_from", "announced_until"]
+    before = snapshot(application, fields)
+    application.announced_from = start
+    application.announced_until = add_working_days(start, application.call.announcement_days)
+    application.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        action=AuditAction.APPLICATION_DEMO_BACKDATE,
+        obj=application,
+        before=before,
+        after=snapshot(application, fields),
+    )
+    return application
+
+
 def call_announce_approved(*, actor: Any, call: Call, starts_on: dt.date | None = None) -> list[Application]:
     """Announce every approved award of a call at once (one transaction each)."""
     _require_role(actor, "plan_office")

@@ -385,6 +385,29 @@ def _upsert(
     return obj
 
 
+def _upsert_org(
+    model: type[models.Model], name: str, values: dict[str, Any], counter: _Counter, actor: Any
+) -> Any:
+    """Create or update a department or district by name through the orgs services (which validate and
+    audit), so the policy package writes another app's tables only the way that app allows."""
+    from ipcity.orgs import services as orgs_services
+    from ipcity.orgs.models import Department
+
+    is_department = model is Department
+    obj: Any = model._default_manager.filter(name=name).first()
+    if obj is None:
+        create = orgs_services.department_create if is_department else orgs_services.district_create
+        counter.created += 1
+        return create(actor=actor, name=name, **values)
+    changed = {key: value for key, value in values.items() if getattr(obj, key) != value}
+    if changed:
+        counter.updated += 1
+        if is_department:
+            return orgs_services.department_update(actor=actor, department=obj, **changed)
+        return orgs_services.district_update(actor=actor, district=obj, **changed)
+    return obj
+
+
 def _where(file: str, exc: DjangoValidationError, label: str) -> PolicyPackageError:
     messages = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
     return PolicyPackageError(
@@ -422,17 +445,18 @@ def load_package(folder: str | Path, *, actor: Any = "load_policy") -> LoadResul
             departments: dict[str, Any] = {}
             for i, dept in enumerate(package.organisations.departments):
                 label = f"departments[{i}] ({dept.code})"
-                departments[dept.name] = _upsert(
+                departments[dept.name] = _upsert_org(
                     Department,
-                    {"name": dept.name},
+                    dept.name,
                     {"code": dept.code, "name_en": dept.name_en, "order": i + 1},
                     orgs_c,
+                    actor,
                 )
             for i, district in enumerate(package.organisations.districts):
                 label = f"districts[{i}] ({district.code})"
-                _upsert(
+                _upsert_org(
                     District,
-                    {"name": district.name},
+                    district.name,
                     {
                         "code": district.code,
                         "name_en": district.name_en,
@@ -441,6 +465,7 @@ def load_package(folder: str | Path, *, actor: Any = "load_policy") -> LoadResul
                         "order": i + 1,
                     },
                     orgs_c,
+                    actor,
                 )
             file = "plan.yaml"
             label = "plan"

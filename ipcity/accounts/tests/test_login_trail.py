@@ -13,9 +13,9 @@ from django.utils import timezone, translation
 
 from ipcity.accounts import services
 from ipcity.accounts.client_ip import client_ip
-from ipcity.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from ipcity.accounts.models import PasswordHistory, User
 from ipcity.core.models import AuditEntry
+from ipcity.demo.accounts import DEMO_PASSWORD, DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 

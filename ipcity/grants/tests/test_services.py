@@ -956,3 +956,40 @@ def test_objection_audit_records_each_describe_one_object(world: World) -> None:
     )
     resume = AuditEntry.objects.get(action="application.resume", object_id=str(app.pk))
     assert resume.before == {"paused": True} and resume.after == {"paused": False, "objection": objection.pk}
+
+
+def test_only_a_demo_award_is_moved_back_in_time(world: World) -> None:
+    """application_demo_backdate_announcement: the demo data set's one way to an award announced weeks ago;
+    refused for real data and for an award that is not announced, nothing written (ADR 0018)."""
+    from django.core.exceptions import ValidationError
+
+    from ipcity.core.models import AuditEntry
+
+    start = today() - dt.timedelta(days=21)
+    real = services.application_announce(
+        actor=world.plan_office, application=world.approved(subject="REAL1"), starts_on=today()
+    )
+    entries = AuditEntry.objects.count()
+    with pytest.raises(ValidationError):
+        services.application_demo_backdate_announcement(actor="demo", application=real, start=start)
+    real.refresh_from_db()
+    assert real.announced_from == today() and AuditEntry.objects.count() == entries
+
+    approved = world.approved(subject="DEMO1")
+    Application.objects.filter(pk=approved.pk).update(is_demo=True)  # test setup: a demo record
+    approved.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.application_demo_backdate_announcement(actor="demo", application=approved, start=start)
+    announced = services.application_announce(
+        actor=world.plan_office, application=approved, starts_on=today()
+    )
+    moved = services.application_demo_backdate_announcement(actor="demo", application=announced, start=start)
+    assert moved.announced_from == start
+    assert moved.announced_until == services.add_working_days(start, moved.call.announcement_days)
+    entry = AuditEntry.objects.latest("seq")
+    assert (entry.action, entry.actor_repr) == ("application.demo_backdate", "demo")
+    assert entry.before is not None and entry.after is not None
+    assert (
+        entry.before["announced_from"] == today().isoformat()
+        and entry.after["announced_from"] == start.isoformat()
+    )

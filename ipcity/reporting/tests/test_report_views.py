@@ -220,10 +220,10 @@ def test_supervision_page_shows_missing_only_after_deadline(client, mini: Mini, 
 def test_pages_with_the_real_plan_and_demo_reports(client, plan):
     import io as _io
 
-    from ipcity.accounts import demo as accounts_demo
     from ipcity.accounts.models import User
-    from ipcity.orgs import demo as orgs_demo
-    from ipcity.reporting import demo as report_demo
+    from ipcity.demo import accounts as accounts_demo
+    from ipcity.demo import orgs as orgs_demo
+    from ipcity.demo import reports as report_demo
 
     client.force_login(
         User.objects.create_user(

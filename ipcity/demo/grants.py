@@ -1,7 +1,6 @@
-"""Demo call and applications in various states, all marked demo (演示), made through the services.
-
-Idempotent: nothing is added if the demo call already exists. Uses the demo users of accounts/demo.py.
-"""
+"""Demo call and applications in various states, all marked demo (演示), made through the grants and
+protection services by the demo accounts (accounts.py). Idempotent: nothing is added if the demo call
+already exists."""
 
 from __future__ import annotations
 
@@ -13,7 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from ipcity.accounts.models import User
 from ipcity.core.sample_files import minimal_pdf
+from ipcity.grants import services
+from ipcity.grants.models import Application, Call
+from ipcity.orgs.models import Department, Entity
+from ipcity.protection import services as credit
+
+from .common import OPERATOR
 
 DEMO_CALL_TITLE = "2024年度知识产权保护与运用奖补申报（演示）"
 
@@ -22,38 +28,7 @@ def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, minimal_pdf("demo document"), content_type="application/pdf")
 
 
-def _age_demo_announcement(application: Any, start: dt.date) -> Any:
-    """Move a demo award's announcement period back to `start` (demo data only, audited)."""
-    from ipcity.core.audit import audit_record, snapshot
-    from ipcity.core.workdays import add_working_days
-
-    from .choices import AuditAction
-    from .models import Application
-
-    if not application.is_demo:
-        raise ValueError("only demo awards are moved back in time")
-    before = snapshot(application, ["announced_from", "announced_until"])
-    until = add_working_days(start, application.call.announcement_days)
-    Application.objects.filter(pk=application.pk).update(announced_from=start, announced_until=until)
-    application.refresh_from_db()
-    audit_record(
-        actor="demo",
-        action=AuditAction.APPLICATION_DEMO_BACKDATE,
-        obj=application,
-        before=before,
-        after=snapshot(application, ["announced_from", "announced_until"]),
-    )
-    return application
-
-
 def load(*, stdout: Any, options: dict[str, Any]) -> None:
-    from ipcity.accounts.models import User
-    from ipcity.orgs.models import Department, Entity
-    from ipcity.protection import services as credit
-
-    from . import services
-    from .models import Application, Call
-
     if Call.objects.filter(title=DEMO_CALL_TITLE).exists():
         return
     users = {
@@ -152,9 +127,11 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
             )
         )
         # The service starts a 公示 today or later; the demo's award was announced three weeks ago, so
-        # its period is moved back once announced (recorded in the audit trail as a demo action).
+        # its period is moved back once announced, by the service that does this for demo data only.
         paid = services.application_announce(actor=office, application=paid)
-        paid = _age_demo_announcement(paid, today - dt.timedelta(days=21))
+        paid = services.application_demo_backdate_announcement(
+            actor=OPERATOR, application=paid, start=today - dt.timedelta(days=21)
+        )
         services.payment_record(
             actor=finance,
             application=paid,

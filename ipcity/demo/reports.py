@@ -1,6 +1,6 @@
-"""Demo progress reports in every workflow state (marked 【演示】), written through the services so they
-carry history and audit records like real ones. Idempotent. Called by the plan app's demo loader:
-`report_demo.load(stdout=..., options=...)` after the plan and the demo users exist."""
+"""Demo progress reports in every workflow state (marked 【演示】), written through the reporting services so
+they carry history and audit records like real ones. Idempotent. Runs after the plan and the demo accounts
+(PARTS in parts.py)."""
 
 from __future__ import annotations
 
@@ -94,9 +94,8 @@ DEMO_REPORTS: list[tuple[str, str, str, str, int, str, list[dict[str, str]], str
 def load(*, stdout: Any, options: dict[str, Any]) -> None:
     from ipcity.accounts.models import User
     from ipcity.plan.models import Plan, Task
-
-    from . import services as svc
-    from .models import ProgressReport
+    from ipcity.reporting import services as svc
+    from ipcity.reporting.models import ProgressReport
 
     plan = Plan.objects.filter(code=settings.DEFAULT_POLICY).first()
     if plan is None:

@@ -1,5 +1,5 @@
 """Demo data for the plan (marked 演示数据 / demo): indicator values, work points and a commendation,
-written through the services. Idempotent."""
+written through ipcity.plan.services. Idempotent. The progress reports are the next part (reports.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+
+from ipcity.orgs.models import Department, District
+from ipcity.plan import services
+from ipcity.plan.models import Commendation, Indicator, IndicatorValue, Plan, Task, WorkPoint
+
+from .common import OPERATOR
 
 DEMO_SOURCE = "演示数据 / demo"
 
@@ -52,11 +58,6 @@ DEMO_WORK_POINTS: list[tuple[str, int, str, dt.date, str, str | None]] = [
 
 
 def load(*, stdout: Any, options: dict[str, Any]) -> None:
-    from ipcity.orgs.models import Department, District
-
-    from . import services
-    from .models import Commendation, Indicator, IndicatorValue, Plan, Task, WorkPoint
-
     plan = Plan.objects.filter(code=settings.DEFAULT_POLICY).first()
     if plan is None:
         stdout.write("plan demo: the plan is not loaded (run manage.py load_policy first); skipped.")
@@ -72,7 +73,7 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
                 if IndicatorValue.objects.filter(indicator=indicator, year=year, as_of=as_of).exists():
                     continue
                 services.indicator_value_record(
-                    actor="demo",
+                    actor=OPERATOR,
                     indicator=indicator,
                     year=year,
                     as_of=as_of,
@@ -86,7 +87,7 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
             if task is None or WorkPoint.objects.filter(task=task, title=title).exists():
                 continue
             services.work_point_create(
-                actor="demo",
+                actor=OPERATOR,
                 task=task,
                 year=year,
                 title=title,
@@ -98,7 +99,7 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
         reason = "（演示）2023年度知识产权工作成绩突出，基层服务网点建设走在全市前列。"
         if not Commendation.objects.filter(plan=plan, reason=reason).exists():
             services.commendation_create(
-                actor="demo",
+                actor=OPERATOR,
                 plan=plan,
                 year=2023,
                 kind="district",

@@ -3,7 +3,7 @@
 import io
 
 from ipcity.core.models import AuditEntry
-from ipcity.plan import demo
+from ipcity.demo import plan as demo
 from ipcity.plan.models import Commendation, IndicatorValue, WorkPoint
 
 

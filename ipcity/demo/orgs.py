@@ -1,13 +1,17 @@
-"""Demo entities (marked is_demo and "(演示)"): fictitious names, valid USCCs in Yantai's division codes."""
+"""Demo entities and certifications (marked is_demo and "演示"): fictitious names, valid USCCs in Yantai's
+division codes. Written through ipcity.orgs.services."""
+
+from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
 
-from ipcity.core.audit import audit_record
 from ipcity.core.identifiers.uscc import check_character
+from ipcity.orgs import services
+from ipcity.orgs.models import Certification, District, Entity
 
-from .choices import AuditAction
+from .common import OPERATOR
 
 
 def _uscc(prefix17: str) -> str:
@@ -35,7 +39,6 @@ DEMO_APPLICANT_ENTITIES: list[tuple[str, str, str]] = [
     ("applicant_bank", DEMO_ENTITIES[7][0], DEMO_ENTITIES[7][1]),
 ]
 
-
 # Demo certifications: (entity index in DEMO_ENTITIES, kind, level, year, source) — fictitious sources, marked 演示.
 DEMO_CERTIFICATIONS: list[tuple[int, str, str, int, str]] = [
     (0, "advantage", "national", 2023, "国家知识产权优势企业名单（演示）"),
@@ -48,30 +51,22 @@ DEMO_CERTIFICATIONS: list[tuple[int, str, str, int, str]] = [
 
 
 def load(*, stdout: Any, options: dict[str, Any]) -> None:
-    from .models import Certification, District, Entity
-
     with transaction.atomic():
         for uscc, name, kind, district in DEMO_ENTITIES:
             if Entity.objects.filter(uscc=uscc).exists():
                 continue
-            entity = Entity(
-                uscc=uscc, name=name, kind=kind, district=District.objects.get(name=district), is_demo=True
-            )
-            entity.full_clean()
-            entity.save()
-            audit_record(
-                actor="demo", action=AuditAction.ENTITY_CREATE, obj=entity, after={"uscc": uscc, "name": name}
+            services.entity_create(
+                actor=OPERATOR,
+                uscc=uscc,
+                name=name,
+                kind=kind,
+                district=District.objects.get(name=district),
+                is_demo=True,
             )
         for index, kind, level, year, source in DEMO_CERTIFICATIONS:
             entity = Entity.objects.get(uscc=DEMO_ENTITIES[index][0])
             if Certification.objects.filter(entity=entity, kind=kind, level=level, year=year).exists():
                 continue
-            cert = Certification(entity=entity, kind=kind, level=level, year=year, source=source)
-            cert.full_clean()
-            cert.save()
-            audit_record(
-                actor="demo",
-                action=AuditAction.CERTIFICATION_ADD,
-                obj=cert,
-                after={"kind": kind, "year": year},
+            services.certification_add(
+                actor=OPERATOR, entity=entity, kind=kind, level=level, year=year, source=source
             )

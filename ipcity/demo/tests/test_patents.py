@@ -6,7 +6,8 @@ import io
 import pytest
 
 from ipcity.core.identifiers import patent_number
-from ipcity.patents import demo, kpi, synth
+from ipcity.demo import patents as demo
+from ipcity.patents import kpi, synth
 from ipcity.patents.models import InnovationProject, Patent, Population
 
 
@@ -33,3 +34,14 @@ def test_demo_loads_once_and_kpis_show_figures(plan):
     assert fast.is_fast_track and fast.is_demo
     city = kpi.kpi_at(dt.date(2024, 12, 31))
     assert city.valid > 0 and city.high_value > 0 and city.high_value_per_10k is not None
+
+
+@pytest.mark.django_db
+def test_no_patents_when_asked_for_none(plan):
+    out = io.StringIO()
+    demo.load(stdout=out, options={"patents": 0})
+    assert "no synthetic patents" in out.getvalue()
+    assert not Patent.objects.exists()
+    # The rest of the part still loads: population figures and the projects (with no patents linked).
+    assert Population.objects.filter(is_demo=True, district__isnull=True).exists()
+    assert InnovationProject.objects.filter(is_demo=True).count() == len(demo.PROJECTS)

@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from ipcity.orgs import demo
+from ipcity.demo import orgs as demo
 from ipcity.orgs.models import Certification, Entity
 
 pytestmark = pytest.mark.django_db

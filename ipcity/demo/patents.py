@@ -1,6 +1,6 @@
-"""Demo data of the patent registry (idempotent, marked 演示): the SEI concordance, a population table
+"""Demo data of the patent registry (idempotent, marked 演示), through ipcity.patents.services: the SEI concordance, a population table
 (demo figures, not official statistics), a few thousand synthetic Yantai patents (options["patents"],
-default 3000) imported in bulk through the real import path, three 重大科技创新台账 projects, and the
+default 3000; 0 for none) imported in bulk through the real import path, three 重大科技创新台账 projects, and the
 KPIs computed from them (fed to the plan's indicator series)."""
 
 from __future__ import annotations
@@ -12,8 +12,22 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from . import synth
+from ipcity.orgs.models import District
+from ipcity.patents import synth
+from ipcity.patents.management.commands.load_sei import SUPPLEMENT
+from ipcity.patents.models import InnovationProject, Patent, Population, SeiRule
+from ipcity.patents.services import (
+    innovation_project_create,
+    kpi_indicators_feed,
+    kpi_ledger_rebuild,
+    patent_file_import,
+    population_set,
+    sei_concordance_load,
+)
 
+from .common import OPERATOR
+
+DEFAULT_PATENTS = 3000
 DEMO_SOURCE = "演示数据（非官方统计）/ demo figures, not official statistics"
 # Resident population at the end of 2022 per district (demo figures in a plausible range; Yantai's
 # total is about 7.06 million). Other years scale by DRIFT per year.
@@ -48,29 +62,18 @@ PROJECTS = [
 
 
 def load(*, stdout: Any, options: dict[str, Any]) -> None:
-    from ipcity.orgs.models import District
-
-    from .management.commands.load_sei import SUPPLEMENT
-    from .models import InnovationProject, Patent, Population, SeiRule
-    from .services import (
-        innovation_project_create,
-        kpi_indicators_feed,
-        kpi_ledger_rebuild,
-        patent_file_import,
-        population_set,
-    )
-
     if not SeiRule.objects.exists():
-        from .services import sei_concordance_load
-
         sei_concordance_load(
-            actor="demo", data_dir=Path(settings.SHARED_DATA_DIR) / "cn-patent-ipc", supplement=SUPPLEMENT
+            actor=OPERATOR, data_dir=Path(settings.SHARED_DATA_DIR) / "cn-patent-ipc", supplement=SUPPLEMENT
         )
     districts = {d.name: d for d in District.objects.all()}
     if not districts:
         stdout.write("patents demo: no districts (load the policy package first); skipped")
         return
     today = timezone.localdate()
+    # The KPIs are recomputed only when this run wrote something they depend on, so a second run adds no
+    # ledger rebuild or computed indicator values (the import itself is recorded on every run, as any is).
+    changed = False
     for year in range(2015, today.year + 1):
         factor = (1 + DRIFT) ** (year - 2022)
         total = 0
@@ -81,8 +84,9 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
             value = int(base * factor)
             total += value
             if not Population.objects.filter(district=district, year=year).exists():
+                changed = True
                 population_set(
-                    actor="demo",
+                    actor=OPERATOR,
                     district=district,
                     year=year,
                     population=value,
@@ -90,18 +94,26 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
                     is_demo=True,
                 )
         if not Population.objects.filter(district__isnull=True, year=year).exists():
+            changed = True
             population_set(
-                actor="demo", district=None, year=year, population=total, source=DEMO_SOURCE, is_demo=True
+                actor=OPERATOR, district=None, year=year, population=total, source=DEMO_SOURCE, is_demo=True
             )
 
-    count = int(options.get("patents") or 3000)
-    weights = [(n, w) for n, w in synth.DISTRICTS if n in districts]
-    rows = synth.generate(count, seed=20221, today=today, districts=weights, demo_marker="（演示）")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "demo-patents.jsonl"
-        synth.write(path, rows)
-        result = patent_file_import(actor="demo", path=path, mapping="canonical", is_demo=True)
-    stdout.write(f"patents demo: {result.summary()}")
+    # `--patents 0` means no synthetic patents (a fast demo for benchmarks); only a missing option means
+    # the default.
+    count = options.get("patents")
+    count = DEFAULT_PATENTS if count is None else int(count)
+    if count > 0:
+        weights = [(n, w) for n, w in synth.DISTRICTS if n in districts]
+        rows = synth.generate(count, seed=20221, today=today, districts=weights, demo_marker="（演示）")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "demo-patents.jsonl"
+            synth.write(path, rows)
+            result = patent_file_import(actor=OPERATOR, path=path, mapping="canonical", is_demo=True)
+        changed = changed or bool(result.imported or result.updated)
+        stdout.write(f"patents demo: {result.summary()}")
+    else:
+        stdout.write("patents demo: no synthetic patents (--patents 0)")
 
     for name, platform, fast, district_name, ipc in PROJECTS:
         if InnovationProject.objects.filter(name=name).exists():
@@ -113,8 +125,9 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
             .order_by("application_number")
             .values_list("application_number", flat=True)[:3]
         )
+        changed = True
         innovation_project_create(
-            actor="demo",
+            actor=OPERATOR,
             patents=linked,
             name=name,
             platform=platform,
@@ -125,6 +138,9 @@ def load(*, stdout: Any, options: dict[str, Any]) -> None:
             description="演示项目 / demo project",
             is_demo=True,
         )
-    kpi_ledger_rebuild(actor="demo")
-    written = kpi_indicators_feed(actor="demo", years=list(range(2022, min(today.year, 2024) + 1)))
+    if not changed:
+        stdout.write("patents demo: nothing new, KPIs not recomputed")
+        return
+    kpi_ledger_rebuild(actor=OPERATOR)
+    written = kpi_indicators_feed(actor=OPERATOR, years=list(range(2022, min(today.year, 2024) + 1)))
     stdout.write(f"patents demo: KPIs computed, {len(written)} indicator values recorded")
