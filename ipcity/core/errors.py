@@ -69,6 +69,16 @@ class DomainError(Exception):
             return {NON_FIELD: [self.message]}
         return {name: [str(m) for m in msgs] for name, msgs in self.fields.items()}
 
+    @property
+    def message_dict(self) -> dict[str, list[str]]:
+        """`field_messages()` under the name Django's ValidationError gives it, so code reads both alike."""
+        return self.field_messages()
+
+    @property
+    def messages(self) -> list[str]:
+        """Every message, as Django's ValidationError.messages."""
+        return [m for msgs in self.field_messages().values() for m in msgs]
+
     def __str__(self) -> str:
         return self.message
 
