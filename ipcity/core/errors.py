@@ -96,6 +96,11 @@ class NotFound(DomainError):
 class Invalid(DomainError):
     status = 422
 
+    @classmethod
+    def on_field(cls, code: str, field: str, message: Message) -> Invalid:
+        """The input is wrong in one field: the message is the error's and that field's."""
+        return cls(code, message, fields={field: [message]})
+
 
 class Conflict(DomainError):
     status = 409
