@@ -113,3 +113,11 @@ REMINDER_AUDIT_ACTIONS: dict[str, AuditAction] = {
     ReminderKind.REMINDER: AuditAction.REPORT_REMINDER_REMINDER,
     ReminderKind.OVERDUE: AuditAction.REPORT_REMINDER_OVERDUE,
 }
+
+
+class ErrorCode(models.TextChoices):
+    """The machine codes of the plan refusals (ipcity.core.errors; the API's `code`, ADR 0016)."""
+
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    ROLE = "role"
