@@ -1,5 +1,6 @@
 """The REST API (django-ninja). OpenAPI docs at /api/docs. Each app owns its router."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -7,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ipcity.accounts.api import router as accounts_router
 from ipcity.accounts.api_auth import TokenExpired
 from ipcity.core.api_errors import DocumentedErrorsAPI
+from ipcity.core.errors import DomainError, api_body, as_domain_error
 from ipcity.core.middleware import MALFORMED_MULTIPART_MESSAGE, error_body
 from ipcity.grants.api import router as grants_router
 from ipcity.incentives.api import router as incentives_router
@@ -34,6 +36,24 @@ def validation_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
             {"field": ".".join(loc), "message": error.get("msg", ""), "type": error.get("type", "")}
         )
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(DomainError)
+def domain_errors(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A service's refusal: its status and ErrorOut shape, in the request's language (ADR 0016)."""
+    return api.create_response(request, api_body(exc), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def django_validation_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A Django ValidationError a service let through (model clean, a validator): 422 per field."""
+    return domain_errors(request, as_domain_error(exc))
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    """A PermissionDenied (a role check outside the hierarchy): 403 with its message."""
+    return domain_errors(request, as_domain_error(exc))
 
 
 @api.exception_handler(MultiPartParserError)

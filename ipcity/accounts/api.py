@@ -4,21 +4,19 @@ self-registered applicants."""
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from ipcity.core.api_auth import require_role
 from ipcity.core.api_filters import filtered_or_422
 from ipcity.core.converters import MAX_ID
+from ipcity.core.errors import NOT_FOUND_MESSAGE, NotFound
 from ipcity.core.pagination import BoundedLimitOffsetPagination
-from ipcity.orgs.api import raise_422
 
 from . import selectors, services
 from .api_auth import API_AUTH
-from .choices import Role
+from .choices import ErrorCode, Role
 from .filters import UserFilter
 
 router = Router(tags=["accounts"])
@@ -117,11 +115,8 @@ def _decide(request: HttpRequest, user_id: int, decide: Any) -> Any:
     if 0 < user_id <= MAX_ID:  # a typed id beyond the database's integers is simply not found
         target = selectors.pending_applicants(user=request.user).filter(pk=user_id).first()
     if target is None:
-        raise HttpError(404, "Not found. / 未找到。")
-    try:
-        user = decide(target)
-    except ValidationError as exc:
-        raise_422(exc)
+        raise NotFound(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
+    user = decide(target)
     return {"id": user.pk, "is_active": user.is_active, "entity_id": user.entity_id}
 
 

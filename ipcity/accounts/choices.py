@@ -65,3 +65,11 @@ class AuditAction(models.TextChoices):
     AUTH_LOGOUT = "auth.logout", _("Logout")
     AUTH_LOGIN_FAILED = "auth.login_failed", _("Failed login")
     AUTH_LOCKOUT = "auth.lockout", _("Login locked out")
+
+
+class ErrorCode(models.TextChoices):
+    """The machine codes of the accounts refusals (ipcity.core.errors; the API's `code`, ADR 0016)."""
+
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    ROLE = "role"

@@ -110,16 +110,3 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. “reporting script”.")
     )
-
-
-def add_service_errors(form: forms.Form, exc: Any, mapping: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form: per field where the field exists, else on the form."""
-    mapping = mapping or {}
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            target = mapping.get(name, name)
-            for message in errors:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)

@@ -18,6 +18,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ipcity.core.errors import add_to_form, message_text
 from ipcity.core.permissions import role_required
 from ipcity.core.throttle import limit_for, throttle_hit, throttled_page
 
@@ -31,7 +32,6 @@ from .forms import (
     RegistrationForm,
     UserCreateForm,
     UserEditForm,
-    add_service_errors,
 )
 from .models import ApiToken, User
 
@@ -65,7 +65,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 licence=data["licence"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc, {"name": "entity_name", "kind": "entity_kind"})
+            add_to_form(form, exc, {"name": "entity_name", "kind": "entity_kind"})
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             # The same answer whether or not the entity was already registered (ADR 0006).
@@ -111,7 +111,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 actor=user, user=user, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_to_form(form, exc)
         else:
             form = ApiTokenForm()
     return render(
@@ -152,7 +152,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             user = services.user_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("User %(name)s created.") % {"name": user.username})
             if not user.is_active:
@@ -181,7 +181,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             change = services.user_edit(actor=request.user, user=target, **edit_form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(edit_form, exc)
+            add_to_form(edit_form, exc)
         else:
             if change is not None:
                 messages.info(
@@ -219,7 +219,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The user has been activated.") if active else _("The user has been deactivated.")
             )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_text(exc))
     return redirect("accounts:user_detail", pk=target.pk)
 
 
@@ -240,7 +240,7 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 services.user_reset_password(actor=request.user, user=target, password=password)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_to_form(form, exc)
         else:
             if needs_second:
                 messages.info(
@@ -282,7 +282,7 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.account_change_reject(actor=request.user, change=change)
             messages.success(request, _("The request has been closed without a change."))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, message_text(exc))
     return redirect("accounts:changes")
 
 
@@ -313,7 +313,7 @@ def pending_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 services.user_reject_entity(actor=request.user, user=target, reason=reason)
                 messages.success(request, _("The request was refused and the account deactivated."))
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, message_text(exc))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("accounts:pending")

@@ -9,3 +9,11 @@ class AuditAction(models.TextChoices):
 
     AUDIT_DIGEST = "audit.digest", _("Daily audit digest published")
     AUDIT_REKEY = "audit.rekey", _("Audit chain re-sealed with a key")
+
+
+class ErrorCode(models.TextChoices):
+    """The machine codes of the refusals every app shares (ipcity.core.errors; ADR 0016)."""
+
+    INVALID = "invalid", _("Invalid input")
+    NOT_ALLOWED = "not_allowed", _("Not allowed")
+    NOT_FOUND = "not_found", _("Not found")

@@ -10,7 +10,7 @@ Every import of a table goes the same way (docs/adding-a-model.md, "Imports"):
 3. every non-blank data row is parsed by the import's ``parse_row(number, values, errors)``, which
    reports each problem with ``errors.add(row, column key, message, **params)``;
 4. the rows are written by ``write_row(parsed, result)`` inside one ``transaction.atomic``, each row
-   in its own savepoint; a ``ValidationError`` or ``PermissionDenied`` from a service refuses that row;
+   in its own savepoint; a refusal from a service (``ipcity.core.errors.REFUSALS``) refuses that row;
 5. the :class:`Policy` decides what is written:
 
    * ``ALL_OR_NOTHING``: if any row is bad (when parsed or when written) nothing is written and every
@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
@@ -41,6 +40,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
 
+from .errors import REFUSALS, message_text
 from .excel import append_row, csv_writer
 from .spreadsheets import SpreadsheetError, TableReader
 
@@ -256,7 +256,7 @@ def read_rows(
 
 
 def _default_refusal(number: int, exc: Exception, errors: RowErrors) -> None:
-    message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    message = message_text(exc) if isinstance(exc, REFUSALS) else str(exc)
     errors.add(number, "", _("This row was refused: %(reason)s"), reason=message)
 
 
@@ -351,7 +351,7 @@ def run_import(
             try:
                 with transaction.atomic():  # a savepoint: a refused row leaves nothing behind
                     write_row(parsed, result)
-            except (ValidationError, PermissionDenied) as exc:
+            except REFUSALS as exc:  # a DomainError, or Django's ValidationError / PermissionDenied
                 refused = True
                 result.skipped += 1
                 on_refusal(number, exc, errors)

@@ -1,8 +1,8 @@
 """/api/grants: calls, applications, review actions, announcements, objections, payments, ledger.
 
 Same permissions as the pages: every read goes through a selector that takes the user, every write
-through a service. Refusals come back as 403 (role / relation) or 409 (state, limits) with a machine
-`code` and a human `detail`; bad fields as 422 in the shape of config/api.py.
+through a service. A service's refusal (ipcity.core.errors) is answered by config/api.py: 403 (role /
+relation), 404, 409 (state, limits) with a machine `code` and a human `detail`; bad fields as 422.
 """
 
 from __future__ import annotations
@@ -12,24 +12,24 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from ipcity.accounts.api_auth import API_AUTH
 from ipcity.core.api_auth import PUBLIC_WRITE
 from ipcity.core.downloads import stored_file_response
+from ipcity.core.errors import NOT_ALLOWED_MESSAGE, NOT_FOUND_MESSAGE, Invalid, NotAllowed, NotFound
 from ipcity.core.money import InvalidMoney, parse_money
 from ipcity.core.throttle import limit_for, throttle_hit, throttled_api
 from ipcity.orgs.models import Department
 
 from . import engine, selectors, services
+from .choices import ErrorCode
 from .filters import ApplicationFilter, CallFilter
 from .models import Application, Call, Objection
-from .services import NotAllowed, Refused
 
 router = Router(tags=["grants"])
 
@@ -341,39 +341,9 @@ DOWNLOAD = {
 def _money(value: Any, field: str) -> Decimal:
     try:
         return parse_money(value)
-    except InvalidMoney as exc:
-        raise _field_error(
-            field, _("Enter an amount in yuan with at most 2 decimal places."), exc.code
-        ) from None
-
-
-class _FieldError(Exception):
-    def __init__(self, detail: list[dict[str, str]]) -> None:
-        self.detail = detail
-
-
-def _field_error(field: str, message: str, code: str = "invalid") -> _FieldError:
-    return _FieldError([{"field": field, "message": message, "type": code}])
-
-
-def _run(fn: Callable[[], Any], render: Callable[[Any], Any]) -> Any:
-    """The rendered result (ninja checks it against the operation's response schema), or the refusal."""
-    try:
-        result = fn()
-    except _FieldError as exc:
-        return JsonResponse({"detail": exc.detail, "code": "invalid"}, status=422)
-    except NotAllowed as exc:
-        return JsonResponse({"detail": exc.message, "code": exc.code}, status=403)
-    except Refused as exc:
-        if exc.field_errors:
-            detail = [
-                {"field": f, "message": m, "type": exc.reason_code}
-                for f, ms in exc.field_errors.items()
-                for m in ms
-            ]
-            return JsonResponse({"detail": detail, "code": exc.reason_code, "reason": exc.reason}, status=422)
-        return JsonResponse({"detail": exc.reason, "code": exc.reason_code}, status=409)
-    return render(result)
+    except InvalidMoney:
+        message = _("Enter an amount in yuan with at most 2 decimal places.")
+        raise Invalid(ErrorCode.INVALID, message, fields={field: [message]}) from None
 
 
 def _d(value: Decimal | None) -> str | None:
@@ -509,7 +479,8 @@ def create_call(request: HttpRequest, payload: CallIn) -> Any:
         budget = _money(payload.budget, "budget")
         depts = list(Department.objects.filter(code__in=payload.reviewing_departments))
         if len(depts) != len(set(payload.reviewing_departments)):
-            raise _field_error("reviewing_departments", _("Unknown department code."))
+            message = _("Unknown department code.")
+            raise Invalid(ErrorCode.INVALID, message, fields={"reviewing_departments": [message]})
         return services.call_create(
             actor=request.user,
             budget=budget,
@@ -517,7 +488,7 @@ def create_call(request: HttpRequest, payload: CallIn) -> Any:
             **payload.dict(exclude={"budget", "reviewing_departments"}),
         )
 
-    return _run(do, call_out)
+    return call_out(do())
 
 
 @router.post(
@@ -528,10 +499,7 @@ def create_call(request: HttpRequest, payload: CallIn) -> Any:
 )
 def confirm_budget(request: HttpRequest, call_id: int, payload: ActionIn) -> Any:
     call = selectors.call_get(user=request.user, pk=call_id)
-    return _run(
-        lambda: services.call_confirm_budget(actor=request.user, call=call, budget_line=payload.reason),
-        call_out,
-    )
+    return call_out(services.call_confirm_budget(actor=request.user, call=call, budget_line=payload.reason))
 
 
 @router.post(
@@ -539,13 +507,13 @@ def confirm_budget(request: HttpRequest, call_id: int, payload: ActionIn) -> Any
 )
 def publish_call(request: HttpRequest, call_id: int) -> Any:
     call = selectors.call_get(user=request.user, pk=call_id)
-    return _run(lambda: services.call_publish(actor=request.user, call=call), call_out)
+    return call_out(services.call_publish(actor=request.user, call=call))
 
 
 @router.post("/calls/{call_id}/close", response=CallOut, auth=API_AUTH, summary="Close a call (plan office)")
 def close_call(request: HttpRequest, call_id: int) -> Any:
     call = selectors.call_get(user=request.user, pk=call_id)
-    return _run(lambda: services.call_close(actor=request.user, call=call), call_out)
+    return call_out(services.call_close(actor=request.user, call=call))
 
 
 @router.post(
@@ -556,10 +524,8 @@ def close_call(request: HttpRequest, call_id: int) -> Any:
 )
 def announce_call(request: HttpRequest, call_id: int, payload: ActionIn) -> Any:
     call = selectors.call_get(user=request.user, pk=call_id)
-    return _run(
-        lambda: services.call_announce_approved(actor=request.user, call=call, starts_on=payload.starts_on),
-        lambda apps: {"announced": [a.pk for a in apps]},
-    )
+    apps = services.call_announce_approved(actor=request.user, call=call, starts_on=payload.starts_on)
+    return {"announced": [a.pk for a in apps]}
 
 
 # -- applications --------------------------------------------------------------------------------
@@ -576,7 +542,7 @@ def preview(request: HttpRequest, payload: PreviewIn) -> Any:
 
     def do() -> dict[str, Any]:
         if getattr(user, "role", "") != "applicant":
-            raise NotAllowed(_("This action is not allowed for your role."), code="role")
+            raise NotAllowed(ErrorCode.ROLE, NOT_ALLOWED_MESSAGE)
         return services.application_preview(
             entity=user.entity,
             scheme_id=payload.scheme_id,
@@ -585,7 +551,7 @@ def preview(request: HttpRequest, payload: PreviewIn) -> Any:
             year=payload.entitlement_date.year,
         )
 
-    return _run(do, lambda r: r)
+    return do()
 
 
 @router.get(
@@ -611,14 +577,8 @@ def list_applications(
     }
     filt = ApplicationFilter(params, queryset=selectors.application_list(user=request.user))
     if not filt.is_valid():
-        return JsonResponse(
-            {
-                "detail": [
-                    {"field": f, "message": str(m[0]), "type": "invalid"} for f, m in filt.errors.items()
-                ]
-            },
-            status=422,
-        )
+        fields = {name: [str(errors[0])] for name, errors in filt.errors.items()}
+        raise Invalid(ErrorCode.INVALID, " ".join(m for ms in fields.values() for m in ms), fields=fields)
     total, rows = _page(filt.qs, limit, offset)
     return {"count": total, "items": [application_out(a) for a in rows]}
 
@@ -644,10 +604,8 @@ def get_application(request: HttpRequest, app_id: int) -> Any:
 )
 def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
     call = selectors.call_get(user=request.user, pk=payload.call)
-    return _run(
-        lambda: services.application_create(actor=request.user, call=call, **payload.dict(exclude={"call"})),
-        lambda a: application_out(a, full=True),
-    )
+    a = services.application_create(actor=request.user, call=call, **payload.dict(exclude={"call"}))
+    return application_out(a, full=True)
 
 
 @router.patch(
@@ -658,12 +616,8 @@ def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
 )
 def update_application(request: HttpRequest, app_id: int, payload: ApplicationPatch) -> Any:
     app = selectors.application_get(user=request.user, pk=app_id)
-    return _run(
-        lambda: services.application_update(
-            actor=request.user, application=app, **payload.dict(exclude_unset=True)
-        ),
-        lambda a: application_out(a, full=True),
-    )
+    a = services.application_update(actor=request.user, application=app, **payload.dict(exclude_unset=True))
+    return application_out(a, full=True)
 
 
 @router.post(
@@ -674,10 +628,8 @@ def update_application(request: HttpRequest, app_id: int, payload: ApplicationPa
 )
 def upload_attachment(request: HttpRequest, app_id: int, code: Form[str], file: File[UploadedFile]) -> Any:
     app = selectors.application_get(user=request.user, pk=app_id)
-    return _run(
-        lambda: services.attachment_add(actor=request.user, application=app, code=code, upload=file),
-        lambda a: {"id": a.pk, "code": a.code, "name": a.original_name},
-    )
+    a = services.attachment_add(actor=request.user, application=app, code=code, upload=file)
+    return {"id": a.pk, "code": a.code, "name": a.original_name}
 
 
 @router.get(
@@ -718,10 +670,8 @@ ACTIONS: dict[str, Callable[[Any, Application, ActionIn], Any]] = {
 )
 def declare_conflict(request: HttpRequest, app_id: int, payload: ActionIn) -> Any:
     app = selectors.application_get(user=request.user, pk=app_id)
-    return _run(
-        lambda: services.conflict_declare(actor=request.user, application=app, reason=payload.reason),
-        lambda c: {"id": c.pk, "application": app.pk, "excluded": True},
-    )
+    c = services.conflict_declare(actor=request.user, application=app, reason=payload.reason)
+    return {"id": c.pk, "application": app.pk, "excluded": True}
 
 
 @router.post(
@@ -732,22 +682,20 @@ def declare_conflict(request: HttpRequest, app_id: int, payload: ActionIn) -> An
 )
 def record_payment(request: HttpRequest, app_id: int, payload: PaymentIn) -> Any:
     app = selectors.application_get(user=request.user, pk=app_id)
-    return _run(
-        lambda: services.payment_record(
-            actor=request.user,
-            application=app,
-            paid_on=payload.paid_on,
-            amount=_money(payload.amount, "amount"),
-            voucher=payload.voucher,
-        ),
-        lambda p: {
-            "id": p.pk,
-            "application": app.pk,
-            "paid_on": p.paid_on.isoformat(),
-            "amount": _d(p.amount),
-            "voucher": p.voucher,
-        },
+    p = services.payment_record(
+        actor=request.user,
+        application=app,
+        paid_on=payload.paid_on,
+        amount=_money(payload.amount, "amount"),
+        voucher=payload.voucher,
     )
+    return {
+        "id": p.pk,
+        "application": app.pk,
+        "paid_on": p.paid_on.isoformat(),
+        "amount": _d(p.amount),
+        "voucher": p.voucher,
+    }
 
 
 @router.post(
@@ -758,9 +706,10 @@ def record_payment(request: HttpRequest, app_id: int, payload: PaymentIn) -> Any
 )
 def act(request: HttpRequest, app_id: int, action: str, payload: ActionIn) -> Any:
     if action not in ACTIONS:
-        raise HttpError(404, "Unknown action.")
+        raise NotFound(ErrorCode.UNKNOWN_ACTION, _("Unknown action."))
     app = selectors.application_get(user=request.user, pk=app_id)
-    return _run(lambda: ACTIONS[action](request.user, app, payload), lambda a: application_out(a, full=True))
+    a = ACTIONS[action](request.user, app, payload)
+    return application_out(a, full=True)
 
 
 # -- public: announcements, objections, totals ---------------------------------------------------
@@ -793,12 +742,10 @@ def lodge_objection(request: HttpRequest, app_id: int, payload: ObjectionIn) -> 
     if not throttle_hit(request, "objection", limit_for("THROTTLE_OBJECTIONS_PER_HOUR")):
         return throttled_api()  # the page and the API share one count per address
     app = selectors.public_award_get(pk=app_id)
-    return _run(
-        lambda: services.objection_lodge(
-            actor=request.user, application=app, name=payload.name, contact=payload.contact, text=payload.text
-        ),
-        lambda o: {"id": o.pk, "application": app.pk, "status": o.status},
+    o = services.objection_lodge(
+        actor=request.user, application=app, name=payload.name, contact=payload.contact, text=payload.text
     )
+    return {"id": o.pk, "application": app.pk, "status": o.status}
 
 
 @router.post(
@@ -811,17 +758,15 @@ def resolve_objection(request: HttpRequest, objection_id: int, payload: ResolveI
     objection = Objection.objects.filter(pk=objection_id).first()
     visible = selectors.application_list(user=request.user)
     if objection is None or not visible.filter(pk=objection.application_id).exists():
-        raise HttpError(404, "Not found.")
-    return _run(
-        lambda: services.objection_resolve(
-            actor=request.user, objection=objection, uphold=payload.uphold, resolution=payload.resolution
-        ),
-        lambda o: {
-            "id": o.pk,
-            "status": o.status,
-            "application_status": Application.objects.get(pk=o.application_id).status,
-        },
+        raise NotFound(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
+    o = services.objection_resolve(
+        actor=request.user, objection=objection, uphold=payload.uphold, resolution=payload.resolution
     )
+    return {
+        "id": o.pk,
+        "status": o.status,
+        "application_status": Application.objects.get(pk=o.application_id).status,
+    }
 
 
 # -- ledger and budget ---------------------------------------------------------------------------
@@ -856,7 +801,7 @@ def ledger(request: HttpRequest, year: int | None = None) -> Any:
 def budget(request: HttpRequest) -> Any:
     rows = selectors.budget_use(user=request.user)
     if not rows and getattr(request.user, "role", "") not in ("plan_office", "finance", "auditor"):
-        raise HttpError(403, "This action is not allowed for your role. / 您的角色无权执行此操作。")
+        raise NotAllowed(ErrorCode.ROLE, NOT_ALLOWED_MESSAGE)
     return {
         "items": [
             {

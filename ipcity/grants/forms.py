@@ -188,14 +188,10 @@ class ApplicationForm(forms.Form):
             facts[name] = _jsonable(value)
         return facts
 
-    def add_engine_errors(self, field_errors: dict[str, list[str]]) -> None:
-        for key, messages in field_errors.items():
-            name = key.split(".")[1] if key.startswith("facts.") else key
-            target = (
-                f"fact_{name}" if f"fact_{name}" in self.fields else (name if name in self.fields else None)
-            )
-            for message in messages:
-                self.add_error(target, message)
+    def field_for(self, key: str) -> str:
+        """The form field showing an engine's or service's field key ("facts.legal_fees" → "fact_legal_fees")."""
+        name = key.split(".")[1] if key.startswith("facts.") else key
+        return f"fact_{name}" if f"fact_{name}" in self.fields else name
 
 
 class AttachmentForm(forms.Form):

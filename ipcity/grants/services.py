@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipcity.core.audit import audit_record, snapshot
+from ipcity.core.errors import Conflict, Invalid, NotAllowed, full_clean
 from ipcity.core.money import round_fen
 from ipcity.core.uploads import EVIDENCE_KINDS, check_upload
 from ipcity.core.workdays import add_working_days
@@ -35,6 +36,7 @@ from .choices import (
     ApplicationStatus,
     AuditAction,
     CallStatus,
+    ErrorCode,
     ObjectionStatus,
 )
 from .models import (
@@ -51,40 +53,8 @@ from .models import (
 S = ApplicationStatus
 
 
-class NotAllowed(PermissionDenied):
-    """The actor's role or relation to the object does not allow this (HTTP 403)."""
-
-    def __init__(self, message: str, code: str = "not_allowed") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-class Refused(ValidationError):
-    """The action is allowed in principle but refused now, with a coded reason (HTTP 409/422).
-
-    `field_errors` holds per-field messages for form and API validation errors."""
-
-    def __init__(self, code: str, message: str, field_errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message, code=code)
-        self.reason_code = code
-        self.reason = message
-        self.field_errors = field_errors or {}
-
-
 # ---------------------------------------------------------------------------------------------------
 # helpers
-
-
-def _clean(obj: Any, **kwargs: Any) -> None:
-    """full_clean, with model validation errors turned into a Refused carrying per-field messages."""
-    try:
-        obj.full_clean(**kwargs)
-    except Refused:
-        raise
-    except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        raise Refused("invalid", " ".join(m for ms in fields.values() for m in ms), fields) from None
 
 
 def _today() -> dt.date:
@@ -93,16 +63,16 @@ def _today() -> dt.date:
 
 def _require_role(actor: Any, *roles: str) -> None:
     if not (actor is not None and getattr(actor, "is_active", False) and getattr(actor, "role", "") in roles):
-        raise NotAllowed(_("This action is not allowed for your role."), code="role")
+        raise NotAllowed(ErrorCode.ROLE, _("This action is not allowed for your role."))
 
 
 def _check_transition(application: Application, action: str, actor: Any) -> str:
     transition = TRANSITIONS[action]
     if getattr(actor, "role", "") not in transition.roles:
-        raise NotAllowed(_("This action is not allowed for your role."), code="role")
+        raise NotAllowed(ErrorCode.ROLE, _("This action is not allowed for your role."))
     if application.status not in transition.sources:
-        raise Refused(
-            "wrong_status",
+        raise Conflict(
+            ErrorCode.WRONG_STATUS,
             _("This cannot be done while the application is “%(status)s”.")
             % {"status": application.get_status_display()},
         )
@@ -127,19 +97,19 @@ def _check_reviewer(application: Application, actor: Any) -> None:
     """Content review belongs to a user of one of the call's reviewing departments, not conflicted."""
     if _is_conflicted(application, actor):
         raise NotAllowed(
+            ErrorCode.CONFLICT_OF_INTEREST,
             _("You declared a conflict of interest with this application and are excluded from it."),
-            code="conflict_of_interest",
         )
     if actor.role in ("department", "plan_office"):
         if not application.call.reviewing_departments.filter(pk=actor.department_id).exists():
             raise NotAllowed(
-                _("Only the call's reviewing departments review this application."), code="not_reviewer"
+                ErrorCode.NOT_REVIEWER, _("Only the call's reviewing departments review this application.")
             )
 
 
 def _check_applicant(application: Application, actor: Any) -> None:
     if actor.role != "applicant" or actor.entity_id != application.entity_id:
-        raise NotAllowed(_("Only your own entity's applications can be changed."), code="not_owner")
+        raise NotAllowed(ErrorCode.NOT_OWNER, _("Only your own entity's applications can be changed."))
 
 
 def ledger_facts(*, entity: Any, scheme_id: str, year: int) -> tuple[Decimal, int]:
@@ -173,7 +143,7 @@ def _compute(
             awards_this_year=awards,
         )
     except unknown_scheme:
-        raise Refused("unknown_scheme", _("This scheme does not exist.")) from None
+        raise Conflict(ErrorCode.UNKNOWN_SCHEME, _("This scheme does not exist.")) from None
     except fact_error as exc:
         if strict:
             errors: dict[str, list[str]] = {}
@@ -182,7 +152,9 @@ def _compute(
                 errors.setdefault(str(err["field"]), []).append(
                     err["message_en"] if lang_en else err["message_zh"]
                 )
-            raise Refused("invalid_facts", _("Some facts are missing or invalid."), errors) from None
+            raise Invalid(
+                ErrorCode.INVALID_FACTS, _("Some facts are missing or invalid."), fields=errors
+            ) from None
         application.computed_amount = None
         application.computed_trace = {"errors": engine.fact_errors(exc)}
         return None
@@ -209,26 +181,27 @@ def _check_duplicate(application: Application) -> None:
         .first()
     )
     if clash is not None:
-        raise Refused(
-            "duplicate",
+        raise Invalid(
+            ErrorCode.DUPLICATE,
             _(
                 "Your entity already has a live application (#%(id)s) for this scheme and the same "
                 "%(subject)s. Withdraw it or wait for its decision."
             )
             % {"id": clash.pk, "subject": application.subject_ref},
-            {"subject_ref": [_("Already used by live application #%(id)s.") % {"id": clash.pk}]},
+            fields={"subject_ref": [_("Already used by live application #%(id)s.") % {"id": clash.pk}]},
         )
 
 
 def _save_application(application: Application) -> None:
     _check_duplicate(application)
-    _clean(application, validate_constraints=False)
+    full_clean(application, validate_constraints=False)
     try:
         with transaction.atomic():
             application.save()
     except IntegrityError:  # the partial unique index caught a concurrent duplicate
-        raise Refused(
-            "duplicate", _("Your entity already has a live application for this scheme and this subject.")
+        raise Conflict(
+            ErrorCode.DUPLICATE,
+            _("Your entity already has a live application for this scheme and this subject."),
         ) from None
 
 
@@ -248,10 +221,10 @@ def application_preview(
 ) -> dict[str, Any]:
     """The provisional amount and its trace for facts not yet saved (writes nothing)."""
     if engine.scheme(scheme_id) is None:
-        raise Refused(
-            "unknown_scheme",
+        raise Invalid(
+            ErrorCode.UNKNOWN_SCHEME,
             _("This scheme does not exist."),
-            {"scheme_id": [_("This scheme does not exist.")]},
+            fields={"scheme_id": [_("This scheme does not exist.")]},
         )
     from .models import Call as _Call
 
@@ -294,16 +267,16 @@ def call_create(
     _require_role(actor, "plan_office")
     unknown = [s for s in schemes if engine.scheme(s) is None]
     if unknown:
-        raise Refused(
-            "unknown_scheme",
+        raise Invalid(
+            ErrorCode.UNKNOWN_SCHEME,
             _("Unknown scheme: %(ids)s.") % {"ids": ", ".join(unknown)},
-            {"schemes": [_("Unknown scheme: %(ids)s.") % {"ids": ", ".join(unknown)}]},
+            fields={"schemes": [_("Unknown scheme: %(ids)s.") % {"ids": ", ".join(unknown)}]},
         )
     if not reviewing_departments:
-        raise Refused(
-            "no_reviewers",
+        raise Invalid(
+            ErrorCode.NO_REVIEWERS,
             _("Name at least one reviewing department."),
-            {"reviewing_departments": [_("Name at least one reviewing department.")]},
+            fields={"reviewing_departments": [_("Name at least one reviewing department.")]},
         )
     call = Call(
         title=title,
@@ -321,7 +294,7 @@ def call_create(
         created_by=actor,
         is_demo=is_demo,
     )
-    _clean(call)
+    full_clean(call)
     call.save()
     call.reviewing_departments.set(reviewing_departments)
     audit_record(actor=actor, action=AuditAction.CALL_CREATE, obj=call, after=snapshot(call))
@@ -338,7 +311,7 @@ def call_confirm_budget(*, actor: Any, call: Call, budget_line: str = "") -> Cal
     call.budget_confirmed_at = timezone.now()
     if budget_line:
         call.budget_line = budget_line
-    _clean(call)
+    full_clean(call)
     call.save()
     audit_record(
         actor=actor, action=AuditAction.CALL_CONFIRM_BUDGET, obj=call, before=before, after=snapshot(call)
@@ -351,9 +324,11 @@ def call_publish(*, actor: Any, call: Call) -> Call:
     _require_role(actor, "plan_office")
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status != CallStatus.DRAFT:
-        raise Refused("wrong_status", _("Only a draft call can be published."))
+        raise Conflict(ErrorCode.WRONG_STATUS, _("Only a draft call can be published."))
     if call.budget_confirmed_at is None:
-        raise Refused("budget_not_confirmed", _("The finance bureau has not confirmed the budget line yet."))
+        raise Conflict(
+            ErrorCode.BUDGET_NOT_CONFIRMED, _("The finance bureau has not confirmed the budget line yet.")
+        )
     before = snapshot(call)
     call.status = CallStatus.PUBLISHED
     call.save(update_fields=["status", "updated_at"])
@@ -366,7 +341,7 @@ def call_close(*, actor: Any, call: Call) -> Call:
     _require_role(actor, "plan_office")
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status != CallStatus.PUBLISHED:
-        raise Refused("wrong_status", _("Only a published call can be closed."))
+        raise Conflict(ErrorCode.WRONG_STATUS, _("Only a published call can be closed."))
     before = snapshot(call)
     call.status = CallStatus.CLOSED
     call.save(update_fields=["status", "updated_at"])
@@ -380,7 +355,7 @@ def call_close(*, actor: Any, call: Call) -> Call:
 
 def _check_call_open(call: Call) -> None:
     if not call.is_open(timezone.now()):
-        raise Refused("call_not_open", _("This call is not open for applications."))
+        raise Conflict(ErrorCode.CALL_NOT_OPEN, _("This call is not open for applications."))
 
 
 @transaction.atomic
@@ -399,14 +374,15 @@ def application_create(
     _require_role(actor, "applicant")
     if actor.entity_id is None:
         raise NotAllowed(
-            _("The plan office has not yet confirmed that you belong to your entity."), code="entity_pending"
+            ErrorCode.ENTITY_PENDING,
+            _("The plan office has not yet confirmed that you belong to your entity."),
         )
     _check_call_open(call)
     if scheme_id not in call.schemes:
-        raise Refused(
-            "scheme_not_in_call",
+        raise Invalid(
+            ErrorCode.SCHEME_NOT_IN_CALL,
             _("This call does not include that scheme."),
-            {"scheme_id": [_("This call does not include that scheme.")]},
+            fields={"scheme_id": [_("This call does not include that scheme.")]},
         )
     application = Application(
         call=call,
@@ -440,8 +416,9 @@ def application_update(
     application = _lock(application)
     _check_applicant(application, actor)
     if not application.is_editable:
-        raise Refused(
-            "not_editable", _("The application can only be changed as a draft or when changes are requested.")
+        raise Conflict(
+            ErrorCode.NOT_EDITABLE,
+            _("The application can only be changed as a draft or when changes are requested."),
         )
     before = snapshot(application)
     if facts is not None:
@@ -469,18 +446,23 @@ def attachment_add(*, actor: Any, application: Application, code: str, upload: U
     application = _lock(application)
     _check_applicant(application, actor)
     if not application.is_editable:
-        raise Refused(
-            "not_editable", _("Attachments can only be added to a draft or when changes are requested.")
+        raise Conflict(
+            ErrorCode.NOT_EDITABLE,
+            _("Attachments can only be added to a draft or when changes are requested."),
         )
     codes = {a["code"] for a in application.call.attachment_items} | {"other"}
     if code not in codes:
-        raise Refused(
-            "attachment_kind", _("Unknown attachment kind."), {"code": [_("Unknown attachment kind.")]}
+        raise Invalid(
+            ErrorCode.ATTACHMENT_KIND,
+            _("Unknown attachment kind."),
+            fields={"code": [_("Unknown attachment kind.")]},
         )
     try:
         check_upload(upload, EVIDENCE_KINDS)
     except ValidationError as exc:
-        raise Refused("upload", "; ".join(exc.messages), {"file": list(exc.messages)}) from None
+        raise Invalid(
+            ErrorCode.UPLOAD, "; ".join(exc.messages), fields={"file": list(exc.messages)}
+        ) from None
     attachment = Attachment(
         application=application,
         code=code,
@@ -499,10 +481,10 @@ def _check_attachments(application: Application) -> None:
     if missing:
         en = (translation_language() or "zh").startswith("en")
         names = ", ".join(a.get("label_en" if en else "label_zh") or a["code"] for a in missing)
-        raise Refused(
-            "attachments_missing",
+        raise Invalid(
+            ErrorCode.ATTACHMENTS_MISSING,
             _("Required attachments are missing: %(names)s.") % {"names": names},
-            {"attachments": [_("Required attachments are missing: %(names)s.") % {"names": names}]},
+            fields={"attachments": [_("Required attachments are missing: %(names)s.") % {"names": names}]},
         )
 
 
@@ -527,13 +509,13 @@ def _check_entity_limit(application: Application) -> None:
             "Your entity already received an award under this scheme in %(year)s: at most %(limit)s per "
             "entity a year."
         ) % {"year": application.call.year, "limit": limit}
-        raise Refused("entity_limit_reached", message, {"scheme_id": [message]})
+        raise Invalid(ErrorCode.ENTITY_LIMIT_REACHED, message, fields={"scheme_id": [message]})
 
 
 def _check_eligible(application: Application, result: Any) -> None:
     if result is not None and not result.eligible:
-        raise Refused(
-            "not_eligible",
+        raise Conflict(
+            ErrorCode.NOT_ELIGIBLE,
             _("The incentive engine finds the application not eligible: %(reasons)s.")
             % {"reasons": _reasons_text(result)},
         )
@@ -590,8 +572,10 @@ def application_resubmit(*, actor: Any, application: Application, answer: str) -
     target = _check_transition(application, Action.RESUBMIT, actor)
     _check_applicant(application, actor)
     if not answer.strip():
-        raise Refused(
-            "answer_required", _("Answer the change request."), {"answer": [_("This field is required.")]}
+        raise Invalid(
+            ErrorCode.ANSWER_REQUIRED,
+            _("Answer the change request."),
+            fields={"answer": [_("This field is required.")]},
         )
     _check_attachments(application)
     _check_entity_limit(application)
@@ -621,8 +605,10 @@ def conflict_declare(*, actor: Any, application: Application, reason: str) -> Co
     """A reviewer declares a conflict of interest and is excluded from the application from then on."""
     _require_role(actor, "department", "plan_office", "finance")
     if not reason.strip():
-        raise Refused(
-            "reason_required", _("Say what the conflict is."), {"reason": [_("This field is required.")]}
+        raise Invalid(
+            ErrorCode.REASON_REQUIRED,
+            _("Say what the conflict is."),
+            fields={"reason": [_("This field is required.")]},
         )
     application = _lock(application)
     declaration, created = ConflictDeclaration.objects.get_or_create(
@@ -662,8 +648,10 @@ def application_request_changes(*, actor: Any, application: Application, message
     target = _check_transition(application, Action.REQUEST_CHANGES, actor)
     _check_reviewer(application, actor)
     if not message.strip():
-        raise Refused(
-            "reason_required", _("Say what must change."), {"message": [_("This field is required.")]}
+        raise Invalid(
+            ErrorCode.REASON_REQUIRED,
+            _("Say what must change."),
+            fields={"message": [_("This field is required.")]},
         )
     before = snapshot(application)
     application.status = target
@@ -685,20 +673,20 @@ def _check_lowering(amount: Decimal | None, ceiling: Decimal, reason: str, *, wh
         return round_fen(ceiling)
     amount = round_fen(Decimal(amount))
     if amount <= 0:
-        raise Refused(
-            "amount_not_positive",
+        raise Invalid(
+            ErrorCode.AMOUNT_NOT_POSITIVE,
             _("The amount must be positive."),
-            {"amount": [_("The amount must be positive.")]},
+            fields={"amount": [_("The amount must be positive.")]},
         )
     if amount > ceiling:
         message = _("The amount cannot be raised above the %(what)s of %(ceiling)s yuan.") % {
             "what": what,
             "ceiling": ceiling,
         }
-        raise Refused("amount_raised", message, {"amount": [message]})
+        raise Invalid(ErrorCode.AMOUNT_RAISED, message, fields={"amount": [message]})
     if amount < ceiling and not reason.strip():
         message = _("Give a reason for lowering the amount.")
-        raise Refused("reason_required", message, {"reason": [message]})
+        raise Invalid(ErrorCode.REASON_REQUIRED, message, fields={"reason": [message]})
     return amount
 
 
@@ -740,13 +728,13 @@ def application_approve(
     target = _check_transition(application, Action.APPROVE, actor)
     if _is_conflicted(application, actor):
         raise NotAllowed(
+            ErrorCode.CONFLICT_OF_INTEREST,
             _("You declared a conflict of interest with this application and are excluded from it."),
-            code="conflict_of_interest",
         )
     if application.content_reviewer_id == actor.pk:
         raise NotAllowed(
+            ErrorCode.SEPARATION_OF_DUTIES,
             _("The content reviewer cannot also confirm the amount (separation of duties)."),
-            code="separation_of_duties",
         )
     ceiling = application.proposed_amount or Decimal("0.00")
     approved = _check_lowering(amount, ceiling, reason, what=_("amount proposed by the reviewers"))
@@ -755,22 +743,22 @@ def application_approve(
     call, counter, entry = _locked_counters(application)
     today = _today()
     if credit_blocked(entity=application.entity, on=today):
-        raise Refused(
-            "credit_punishment",
+        raise Conflict(
+            ErrorCode.CREDIT_PUNISHMENT,
             _("%(entity)s is under credit punishment (see the credit register) and cannot be approved.")
             % {"entity": application.entity.name},
         )
     quota = engine.yearly_quota(application.scheme_id, application.entitlement_date)
     if quota is not None and counter.awards >= quota:
-        raise Refused(
-            "quota_exhausted",
+        raise Conflict(
+            ErrorCode.QUOTA_EXHAUSTED,
             _("The yearly quota of %(quota)s awards for this scheme in %(year)s is used up.")
             % {"quota": quota, "year": call.year},
         )
     per_entity = engine.per_entity_per_year(application.scheme_id, application.entitlement_date)
     if per_entity is not None and entry.awards >= per_entity:
-        raise Refused(
-            "entity_limit_reached",
+        raise Conflict(
+            ErrorCode.ENTITY_LIMIT_REACHED,
             _(
                 "%(entity)s already received %(count)s award(s) under this scheme in %(year)s: at most "
                 "%(limit)s per entity a year."
@@ -784,8 +772,8 @@ def application_approve(
         )
     cap = engine.annual_cap(application.scheme_id, application.entitlement_date)
     if cap is not None and entry.granted + approved > cap:
-        raise Refused(
-            "annual_cap_reached",
+        raise Conflict(
+            ErrorCode.ANNUAL_CAP_REACHED,
             _(
                 "This would exceed the entity's annual cap of %(cap)s yuan for this scheme: %(granted)s yuan "
                 "already granted in %(year)s, %(left)s yuan left."
@@ -798,22 +786,22 @@ def application_approve(
             },
         )
     if call.committed + approved > call.budget:
-        raise Refused(
-            "budget_exhausted",
+        raise Conflict(
+            ErrorCode.BUDGET_EXHAUSTED,
             _("The call's budget cannot cover this award: %(left)s yuan left, %(amount)s yuan needed.")
             % {"left": call.budget - call.committed, "amount": approved},
         )
     # The engine, given the platform's current ledger, must still allow at least this amount.
     result = _compute(application, strict=True, known=(entry.granted, counter.awards, False))
     if result is not None and not result.eligible:
-        raise Refused(
+        raise Conflict(
             (result.reasons or ["not_eligible"])[0],
             _("The incentive engine finds the application not eligible: %(reasons)s.")
             % {"reasons": _reasons_text(result)},
         )
     if application.computed_amount is not None and approved > application.computed_amount:
-        raise Refused(
-            "amount_raised",
+        raise Conflict(
+            ErrorCode.AMOUNT_RAISED,
             _("The amount is above what the engine allows now (%(amount)s yuan).")
             % {"amount": application.computed_amount},
         )
@@ -822,14 +810,15 @@ def application_approve(
         committed=F("committed") + approved
     )
     if updated != 1:
-        raise Refused("budget_exhausted", _("The call's budget cannot cover this award."))
+        raise Conflict(ErrorCode.BUDGET_EXHAUSTED, _("The call's budget cannot cover this award."))
     SchemeYear.objects.filter(pk=counter.pk).update(awards=F("awards") + 1, granted=F("granted") + approved)
     entry_rows = LedgerEntry.objects.filter(pk=entry.pk)
     if per_entity is not None:  # conditional UPDATE: the per-entity limit's second guard
         entry_rows = entry_rows.filter(awards__lt=per_entity)
     if entry_rows.update(awards=F("awards") + 1, granted=F("granted") + approved) != 1:
-        raise Refused(
-            "entity_limit_reached", _("The entity already has its awards under this scheme this year.")
+        raise Conflict(
+            ErrorCode.ENTITY_LIMIT_REACHED,
+            _("The entity already has its awards under this scheme this year."),
         )
 
     application.status = target
@@ -865,24 +854,24 @@ def application_reject(*, actor: Any, application: Application, reason: str) -> 
     application = _lock(application)
     target = _check_transition(application, Action.REJECT, actor)
     if not reason.strip():
-        raise Refused(
-            "reason_required",
+        raise Invalid(
+            ErrorCode.REASON_REQUIRED,
             _("Give the reason for the rejection."),
-            {"reason": [_("This field is required.")]},
+            fields={"reason": [_("This field is required.")]},
         )
     status = application.status
     if status == S.UNDER_REVIEW or (status == S.CONTENT_APPROVED and actor.role != "finance"):
         if actor.role == "finance":
-            raise NotAllowed(_("Finance decides only after the content review."), code="role")
+            raise NotAllowed(ErrorCode.ROLE, _("Finance decides only after the content review."))
         _check_reviewer(application, actor)
     elif status == S.CONTENT_APPROVED:
         if _is_conflicted(application, actor):
             raise NotAllowed(
+                ErrorCode.CONFLICT_OF_INTEREST,
                 _("You declared a conflict of interest with this application and are excluded from it."),
-                code="conflict_of_interest",
             )
     elif actor.role != "plan_office":
-        raise NotAllowed(_("Only the plan office can revoke an approved award."), code="role")
+        raise NotAllowed(ErrorCode.ROLE, _("Only the plan office can revoke an approved award."))
     before = snapshot(application)
     if status in AWARDED_STATUSES:
         _release(application)
@@ -913,7 +902,7 @@ def _check_announcement_start(starts_on: dt.date | None) -> dt.date:
         return today
     if starts_on < today:
         message = _("The announcement period cannot start before today (%(day)s).") % {"day": today}
-        raise Refused("starts_in_past", message, {"starts_on": [message]})
+        raise Invalid(ErrorCode.STARTS_IN_PAST, message, fields={"starts_on": [message]})
     return starts_on
 
 
@@ -989,13 +978,13 @@ def objection_lodge(*, actor: Any, application: Application, name: str, contact:
         application.announced_from
         and application.announced_from <= today <= (application.announced_until or today)
     ):
-        raise Refused(
-            "not_in_announcement", _("Objections are accepted only during the announcement period.")
+        raise Conflict(
+            ErrorCode.NOT_IN_ANNOUNCEMENT, _("Objections are accepted only during the announcement period.")
         )
     objection = Objection(
         application=application, name=name.strip(), contact=contact.strip(), text=text.strip()
     )
-    _clean(objection)
+    full_clean(objection)
     objection.save()
     was_paused = application.paused
     application.paused = True
@@ -1021,10 +1010,12 @@ def objection_resolve(*, actor: Any, objection: Objection, uphold: bool, resolut
     _require_role(actor, "plan_office")
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status != ObjectionStatus.OPEN:
-        raise Refused("already_resolved", _("This objection has already been resolved."))
+        raise Conflict(ErrorCode.ALREADY_RESOLVED, _("This objection has already been resolved."))
     if not resolution.strip():
-        raise Refused(
-            "reason_required", _("Explain the resolution."), {"resolution": [_("This field is required.")]}
+        raise Invalid(
+            ErrorCode.REASON_REQUIRED,
+            _("Explain the resolution."),
+            fields={"resolution": [_("This field is required.")]},
         )
     before = snapshot(objection)
     objection.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
@@ -1071,43 +1062,46 @@ def payment_record(
     target = _check_transition(application, Action.PAY, actor)
     if _is_conflicted(application, actor):
         raise NotAllowed(
+            ErrorCode.CONFLICT_OF_INTEREST,
             _("You declared a conflict of interest with this application and are excluded from it."),
-            code="conflict_of_interest",
         )
     if application.paused:
-        raise Refused(
-            "paused", _("An objection is open: the award is paused until the plan office resolves it.")
+        raise Conflict(
+            ErrorCode.PAUSED,
+            _("An objection is open: the award is paused until the plan office resolves it."),
         )
     if application.announced_until is None or paid_on <= application.announced_until:
-        raise Refused(
-            "announcement_not_over",
+        raise Invalid(
+            ErrorCode.ANNOUNCEMENT_NOT_OVER,
             _("The announcement period runs until %(day)s; pay after it ends.")
             % {"day": application.announced_until},
-            {"paid_on": [_("Must be after the announcement period.")]},
+            fields={"paid_on": [_("Must be after the announcement period.")]},
         )
     if paid_on > _today():
-        raise Refused(
-            "future_date",
+        raise Invalid(
+            ErrorCode.FUTURE_DATE,
             _("The payment date cannot be in the future."),
-            {"paid_on": [_("Cannot be in the future.")]},
+            fields={"paid_on": [_("Cannot be in the future.")]},
         )
     amount = round_fen(Decimal(amount))
     if amount != application.approved_amount:
         message = _("The payment must be the approved amount of %(amount)s yuan.") % {
             "amount": application.approved_amount
         }
-        raise Refused("amount_mismatch", message, {"amount": [message]})
+        raise Invalid(ErrorCode.AMOUNT_MISMATCH, message, fields={"amount": [message]})
     if not voucher.strip():
-        raise Refused(
-            "voucher_required", _("Enter the voucher number."), {"voucher": [_("This field is required.")]}
+        raise Invalid(
+            ErrorCode.VOUCHER_REQUIRED,
+            _("Enter the voucher number."),
+            fields={"voucher": [_("This field is required.")]},
         )
     if Payment.objects.filter(voucher=voucher.strip()).exists():
         message = _("This voucher number is already recorded.")
-        raise Refused("voucher_used", message, {"voucher": [message]})
+        raise Invalid(ErrorCode.VOUCHER_USED, message, fields={"voucher": [message]})
     payment = Payment(
         application=application, paid_on=paid_on, amount=amount, voucher=voucher.strip(), recorded_by=actor
     )
-    _clean(payment)
+    full_clean(payment)
     payment.save()
     _call, _counter, entry = _locked_counters(application)
     Call.objects.filter(pk=application.call_id).update(paid_total=F("paid_total") + amount)

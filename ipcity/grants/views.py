@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ipcity.core.downloads import stored_file_response
+from ipcity.core.errors import DomainError, add_to_form, message_text
 from ipcity.core.permissions import role_required
 from ipcity.core.throttle import limit_for, throttle_hit, throttled_page
 
@@ -32,18 +33,10 @@ from .forms import (
     ResolveForm,
 )
 from .models import Objection
-from .services import NotAllowed, Refused
 
 
 def _en() -> bool:
     return (get_language() or "zh").startswith("en")
-
-
-def _refusal(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, NotAllowed):
-        messages.error(request, exc.message)
-    elif isinstance(exc, Refused):
-        messages.error(request, exc.reason)
 
 
 def _scheme_info(scheme_id: str) -> dict[str, Any]:
@@ -127,12 +120,8 @@ def call_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             call = services.call_create(actor=request.user, **data)
-        except Refused as exc:
-            for field, msgs in exc.field_errors.items():
-                for m in msgs:
-                    form.add_error(field if field in form.fields else None, m)
-            if not exc.field_errors:
-                form.add_error(None, exc.reason)
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(
                 request, _("The call was created. Finance must confirm its budget before it is published.")
@@ -158,8 +147,8 @@ def call_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         actions[action]()
         messages.success(request, _("Done."))
-    except (NotAllowed, Refused) as exc:
-        _refusal(request, exc)
+    except DomainError as exc:
+        messages.error(request, message_text(exc))
     return redirect("grants:call_detail", pk=call.pk)
 
 
@@ -190,7 +179,7 @@ def apply(request: HttpRequest, pk: int, scheme_id: str) -> HttpResponse:
                 facts=form.facts(),
                 title=form.cleaned_data["title"],
             )
-        except (Refused, NotAllowed) as exc:
+        except DomainError as exc:
             _refusal_on_form(form, exc)
         else:
             messages.success(
@@ -202,14 +191,9 @@ def apply(request: HttpRequest, pk: int, scheme_id: str) -> HttpResponse:
     )
 
 
-def _refusal_on_form(form: ApplicationForm, exc: Refused | NotAllowed) -> None:
+def _refusal_on_form(form: ApplicationForm, exc: DomainError) -> None:
     """A service's refusal on the application form: per field where the engine names one, else on top."""
-    if isinstance(exc, NotAllowed):
-        form.add_error(None, exc.message)
-        return
-    form.add_engine_errors(exc.field_errors)
-    if not exc.field_errors:
-        form.add_error(None, exc.reason)
+    add_to_form(form, exc, {key: form.field_for(key) for key in exc.fields})
 
 
 @role_required("applicant")
@@ -228,7 +212,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 entitlement_date=form.cleaned_data["entitlement_date"],
                 title=form.cleaned_data["title"],
             )
-        except (Refused, NotAllowed) as exc:
+        except DomainError as exc:
             _refusal_on_form(form, exc)
         else:
             messages.success(request, _("Saved."))
@@ -316,8 +300,8 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=form.cleaned_data["file"],
             )
             messages.success(request, _("The file was attached."))
-        except (NotAllowed, Refused) as exc:
-            _refusal(request, exc)
+        except DomainError as exc:
+            messages.error(request, message_text(exc))
     else:
         messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("grants:application_detail", pk=app.pk)
@@ -357,8 +341,8 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     try:
         actions[action]()
         messages.success(request, _("Done."))
-    except (NotAllowed, Refused) as exc:
-        _refusal(request, exc)
+    except DomainError as exc:
+        messages.error(request, message_text(exc))
     if action == "conflict":
         return redirect("grants:home")
     return redirect("grants:application_detail", pk=pk)
@@ -380,8 +364,8 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.payment_record(actor=request.user, application=app, **form.cleaned_data)
             messages.success(request, _("The payment was recorded."))
-        except (NotAllowed, Refused) as exc:
-            _refusal(request, exc)
+        except DomainError as exc:
+            messages.error(request, message_text(exc))
     else:
         messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("grants:application_detail", pk=pk)
@@ -399,8 +383,8 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.objection_resolve(actor=request.user, objection=objection, **form.cleaned_data)
             messages.success(request, _("The objection was resolved."))
-        except (NotAllowed, Refused) as exc:
-            _refusal(request, exc)
+        except DomainError as exc:
+            messages.error(request, message_text(exc))
     else:
         messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("grants:application_detail", pk=app.pk)
@@ -431,8 +415,8 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.objection_lodge(actor=request.user, application=app, **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, exc.reason)
+        except DomainError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from ipcity.accounts.api_auth import API_AUTH
@@ -19,10 +16,11 @@ from ipcity.accounts.choices import Role
 from ipcity.core.api_auth import require_role
 from ipcity.core.api_filters import filtered_or_422
 from ipcity.core.converters import MAX_ID
+from ipcity.core.errors import NOT_FOUND_MESSAGE, Invalid, NotFound
 from ipcity.core.pagination import BoundedLimitOffsetPagination
 
 from . import selectors, services
-from .choices import CertificationKind, CertificationLevel, DistrictKind, EntityKind
+from .choices import CertificationKind, CertificationLevel, DistrictKind, EntityKind, ErrorCode
 from .filters import DepartmentFilter, DistrictFilter, EntityFilter
 from .models import Certification, Department, District
 
@@ -31,36 +29,10 @@ router = Router(tags=["orgs"])
 STRUCTURE_WRITERS = (Role.ADMIN, Role.PLAN_OFFICE)
 
 
-def raise_422(exc: ValidationError, prefix: str = "") -> None:
-    """A service's ValidationError as the API's per-field 422 (messages in the request's language)."""
-    errors: list[dict[str, Any]] = []
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            name = "" if field == "__all__" else field
-            for message in messages:
-                errors.append(
-                    {
-                        "loc": ("body", prefix, name) if prefix else ("body", name),
-                        "msg": message,
-                        "type": "value_error",
-                    }
-                )
-    else:
-        errors = [{"loc": ("body",), "msg": m, "type": "value_error"} for m in exc.messages]
-    raise NinjaValidationError(errors)
-
-
 def _check_choice(value: str | None, choices: Any, field: str) -> None:
     if value is not None and value not in choices.values:
-        raise NinjaValidationError(
-            [
-                {
-                    "loc": ("body", field),
-                    "msg": _("Choose one of: %(values)s.") % {"values": ", ".join(choices.values)},
-                    "type": "value_error",
-                }
-            ]
-        )
+        message = _("Choose one of: %(values)s.") % {"values": ", ".join(choices.values)}
+        raise Invalid(ErrorCode.INVALID, message, fields={field: [message]})
 
 
 def _patch_data(payload: Schema, nullable: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -208,20 +180,14 @@ def get_department(request: HttpRequest, dept_id: int) -> Any:
 @router.post("/departments", response={201: DepartmentOut}, auth=API_AUTH)
 def create_department(request: HttpRequest, payload: DepartmentIn) -> Any:
     actor = require_role(request, *STRUCTURE_WRITERS)
-    try:
-        return Status(201, services.department_create(actor=actor, **payload.dict()))
-    except ValidationError as exc:
-        raise_422(exc)
+    return Status(201, services.department_create(actor=actor, **payload.dict()))
 
 
 @router.patch("/departments/{dept_id}", response=DepartmentOut, auth=API_AUTH)
 def update_department(request: HttpRequest, dept_id: int, payload: DepartmentPatch) -> Any:
     actor = require_role(request, *STRUCTURE_WRITERS)
     dept = get_object_or_404(Department, pk=_id(dept_id))
-    try:
-        return services.department_update(actor=actor, department=dept, **_patch_data(payload))
-    except ValidationError as exc:
-        raise_422(exc)
+    return services.department_update(actor=actor, department=dept, **_patch_data(payload))
 
 
 @router.get("/districts", response=list[DistrictOut], auth=None)
@@ -238,10 +204,7 @@ def get_district(request: HttpRequest, district_id: int) -> Any:
 def create_district(request: HttpRequest, payload: DistrictIn) -> Any:
     actor = require_role(request, *STRUCTURE_WRITERS)
     _check_choice(payload.kind, DistrictKind, "kind")
-    try:
-        return Status(201, services.district_create(actor=actor, **payload.dict()))
-    except ValidationError as exc:
-        raise_422(exc)
+    return Status(201, services.district_create(actor=actor, **payload.dict()))
 
 
 @router.patch("/districts/{district_id}", response=DistrictOut, auth=API_AUTH)
@@ -249,10 +212,7 @@ def update_district(request: HttpRequest, district_id: int, payload: DistrictPat
     actor = require_role(request, *STRUCTURE_WRITERS)
     _check_choice(payload.kind, DistrictKind, "kind")
     district = get_object_or_404(District, pk=_id(district_id))
-    try:
-        return services.district_update(actor=actor, district=district, **_patch_data(payload))
-    except ValidationError as exc:
-        raise_422(exc)
+    return services.district_update(actor=actor, district=district, **_patch_data(payload))
 
 
 # --- entities --------------------------------------------------------------------------------------
@@ -261,14 +221,14 @@ def update_district(request: HttpRequest, district_id: int, payload: DistrictPat
 def _entity_or_404(request: HttpRequest, entity_id: int) -> Any:
     entity = selectors.entity_get(user=request.user, pk=entity_id)
     if entity is None:
-        raise HttpError(404, "Not found / 未找到")
+        raise NotFound(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
     return entity
 
 
 def _id(value: int) -> int:
     """An id that cannot exist (negative, or beyond BigAutoField) is a 404, not a database overflow."""
     if not 0 < value <= MAX_ID:
-        raise HttpError(404, "Not found / 未找到")
+        raise NotFound(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
     return value
 
 
@@ -277,9 +237,8 @@ def _district(district_id: int | None) -> District | None:
         return None
     district = District.objects.filter(pk=district_id).first() if 0 < district_id <= MAX_ID else None
     if district is None:
-        raise NinjaValidationError(
-            [{"loc": ("body", "district_id"), "msg": _("Unknown district."), "type": "value_error"}]
-        )
+        message = _("Unknown district.")
+        raise Invalid(ErrorCode.UNKNOWN_DISTRICT, message, fields={"district_id": [message]})
     return district
 
 
@@ -302,12 +261,9 @@ def create_entity(request: HttpRequest, payload: EntityIn) -> Any:
     _check_choice(payload.kind, EntityKind, "kind")
     data = payload.dict()
     data["district"] = _district(data.pop("district_id"))
-    try:
-        entity = services.entity_create(
-            actor=actor, uscc=data.pop("uscc"), name=data.pop("name"), kind=data.pop("kind"), **data
-        )
-    except ValidationError as exc:
-        raise_422(exc)
+    entity = services.entity_create(
+        actor=actor, uscc=data.pop("uscc"), name=data.pop("name"), kind=data.pop("kind"), **data
+    )
     return Status(201, entity)
 
 
@@ -319,10 +275,7 @@ def update_entity(request: HttpRequest, entity_id: int, payload: EntityPatch) ->
     data = _patch_data(payload, nullable=("district_id",))
     if "district_id" in data:
         data["district"] = _district(data.pop("district_id"))
-    try:
-        return services.entity_update(actor=actor, entity=entity, **data)
-    except ValidationError as exc:
-        raise_422(exc)
+    return services.entity_update(actor=actor, entity=entity, **data)
 
 
 @router.patch("/entities/{entity_id}/contact", response=EntityDetailOut, auth=API_AUTH)
@@ -331,10 +284,7 @@ def update_entity_contact(request: HttpRequest, entity_id: int, payload: Contact
     actor = require_role(request, *selectors.ENTITY_WRITE, Role.APPLICANT)
     entity = _entity_or_404(request, entity_id)
     data = _patch_data(payload)
-    try:
-        return services.entity_update_contact(actor=actor, entity=entity, **data)
-    except ValidationError as exc:
-        raise_422(exc)
+    return services.entity_update_contact(actor=actor, entity=entity, **data)
 
 
 @router.get("/entities/{entity_id}/certifications", response=list[CertificationOut], auth=API_AUTH)
@@ -349,10 +299,7 @@ def add_certification(request: HttpRequest, entity_id: int, payload: Certificati
     entity = _entity_or_404(request, entity_id)
     _check_choice(payload.kind, CertificationKind, "kind")
     _check_choice(payload.level, CertificationLevel, "level")
-    try:
-        return Status(201, services.certification_add(actor=actor, entity=entity, **payload.dict()))
-    except ValidationError as exc:
-        raise_422(exc)
+    return Status(201, services.certification_add(actor=actor, entity=entity, **payload.dict()))
 
 
 @router.delete("/entities/{entity_id}/certifications/{cert_id}", response={204: None}, auth=API_AUTH)
@@ -361,6 +308,6 @@ def remove_certification(request: HttpRequest, entity_id: int, cert_id: int) -> 
     entity = _entity_or_404(request, entity_id)
     cert = Certification.objects.filter(pk=_id(cert_id), entity=entity).first()
     if cert is None:
-        raise HttpError(404, "Not found / 未找到")
+        raise NotFound(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
     services.certification_remove(actor=actor, certification=cert)
     return Status(204, None)

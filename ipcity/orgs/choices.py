@@ -46,3 +46,11 @@ class AuditAction(models.TextChoices):
     DEPARTMENT_UPDATE = "department.update", _("Department updated")
     DISTRICT_CREATE = "district.create", _("District created")
     DISTRICT_UPDATE = "district.update", _("District updated")
+
+
+class ErrorCode(models.TextChoices):
+    """The machine codes of the orgs refusals (ipcity.core.errors; the API's `code`, ADR 0016)."""
+
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    UNKNOWN_DISTRICT = "unknown_district"

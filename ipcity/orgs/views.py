@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ipcity.accounts.choices import Role
-from ipcity.accounts.forms import add_service_errors
+from ipcity.core.errors import add_to_form
 from ipcity.core.excel import csv_writer
 from ipcity.core.permissions import role_required
 from ipcity.core.uploads import SPREADSHEET_KINDS, check_upload
@@ -93,7 +93,7 @@ def entity_create(request: HttpRequest) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Entity registered."))
             return redirect("orgs:entity_detail", pk=entity.pk)
@@ -119,7 +119,7 @@ def entity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.entity_update(actor=request.user, entity=entity, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Entity updated."))
             return redirect("orgs:entity_detail", pk=entity.pk)
@@ -139,7 +139,7 @@ def certification_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.certification_add(actor=request.user, entity=entity, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_to_form(form, exc)
     if form.errors:
         return render(
             request,
@@ -223,7 +223,7 @@ def my_entity(request: HttpRequest) -> HttpResponse:
         try:
             services.entity_update_contact(actor=user, entity=entity, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Contact details saved."))
             return redirect("orgs:my_entity")

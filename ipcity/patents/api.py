@@ -10,15 +10,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
+from ipcity.core.errors import Invalid, NotFound
 from ipcity.core.identifiers import patent_number
 from ipcity.core.pagination import BoundedLimitOffsetPagination
 from ipcity.orgs.models import District
 
 from . import kpi as kpi_mod
 from .analysis import evaluate
+from .choices import ErrorCode
 from .filters import PatentFilter
 from .models import Patent
 from .params import current as current_params
@@ -121,11 +122,12 @@ def patent_out(patent: Patent, date: dt.date) -> dict[str, Any]:
     }
 
 
-def _invalid(*errors: tuple[str, str]) -> ValidationError:
-    """422 in the API's shape: {"detail": [{"field", "message", "type"}]} (config/api.py)."""
-    return ValidationError(
-        [{"loc": ["query", field], "msg": message, "type": "invalid"} for field, message in errors]
-    )
+def _invalid(*errors: tuple[str, str]) -> Invalid:
+    """Bad query parameters, one message per (field, message) pair (422, config/api.py)."""
+    fields: dict[str, list[str]] = {}
+    for field, message in errors:
+        fields.setdefault(field, []).append(message)
+    return Invalid(ErrorCode.INVALID, " ".join(m for _f, m in errors), fields=fields)
 
 
 def _district(text: str | None) -> District | None:
@@ -203,5 +205,5 @@ def patent_detail(request: HttpRequest, number: str, date: dt.date | None = None
             ("number", _("Not a valid patent application number (%(reason)s).") % {"reason": exc})
         ) from None
     if patent is None:
-        raise HttpError(404, _("No patent with this application number is in the registry."))
+        raise NotFound(ErrorCode.NOT_FOUND, _("No patent with this application number is in the registry."))
     return patent_out(patent, date or timezone.localdate())

@@ -126,3 +126,11 @@ IMPORT_AUDIT_ACTIONS: dict[str, AuditAction] = {
     ImportStatus.DONE: AuditAction.PATENT_IMPORT_DONE,
     ImportStatus.FAILED: AuditAction.PATENT_IMPORT_FAILED,
 }
+
+
+class ErrorCode(models.TextChoices):
+    """The machine codes of the patents refusals (ipcity.core.errors; the API's `code`, ADR 0016)."""
+
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    ROLE = "role"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from ipcity.accounts.choices import Role
 from ipcity.core.audit import audit_record, snapshot
+from ipcity.core.errors import NotAllowed
 from ipcity.core.identifiers import patent_number
 
 from . import kpi as kpi_mod
-from .choices import IMPORT_AUDIT_ACTIONS, AuditAction, ImportStatus, ProjectStatus
+from .choices import IMPORT_AUDIT_ACTIONS, AuditAction, ErrorCode, ImportStatus, ProjectStatus
 from .importing import ImportResult, ProgressCallback, available_mappings, build_context, run_import
 from .models import ImportJob, InnovationProject, Patent, Population, SeiIpc, SeiRule
 
@@ -34,7 +35,7 @@ def _require_writer(actor: Any) -> None:
     if isinstance(actor, str):
         return
     if not (getattr(actor, "is_authenticated", False) and actor.is_active and actor.role in WRITER_ROLES):
-        raise PermissionDenied(_("Only the plan office can change the patent registry."))
+        raise NotAllowed(ErrorCode.ROLE, _("Only the plan office can change the patent registry."))
 
 
 # ------------------------------------------------------------------ SEI concordance

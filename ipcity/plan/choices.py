@@ -68,3 +68,11 @@ class AuditAction(models.TextChoices):
     WORK_POINT_CREATE = "work_point.create", _("Work point created")
     WORK_POINT_SET_STATUS = "work_point.set_status", _("Work point status set")
     COMMENDATION_CREATE = "commendation.create", _("Commendation created")
+
+
+class ErrorCode(models.TextChoices):
+    """The machine codes of the plan refusals (ipcity.core.errors; the API's `code`, ADR 0016)."""
+
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    ROLE = "role"

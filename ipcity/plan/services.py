@@ -9,15 +9,15 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipcity.accounts.choices import Role
 from ipcity.core.audit import audit_record, snapshot
+from ipcity.core.errors import Invalid, NotAllowed, full_clean
 
-from .choices import AuditAction, CommendationKind, ValueSource, WorkPointStatus
+from .choices import AuditAction, CommendationKind, ErrorCode, ValueSource, WorkPointStatus
 from .models import Commendation, Indicator, IndicatorValue, Plan, Task, WorkPoint
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -30,16 +30,16 @@ def _is_user(actor: Any) -> bool:
 def _require_plan_office(actor: Any) -> None:
     """People must be plan office staff; system actors (commands, demo, registry jobs) pass."""
     if _is_user(actor) and getattr(actor, "role", "") != Role.PLAN_OFFICE:
-        raise PermissionDenied(_("Only the plan office may do this."))
+        raise NotAllowed(ErrorCode.ROLE, _("Only the plan office may do this."))
 
 
 def _decimal(value: Any, field: str) -> Decimal:
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError({field: _("Enter a number.")}) from None
+        raise Invalid.on_field(ErrorCode.INVALID, field, _("Enter a number.")) from None
     if not number.is_finite():
-        raise ValidationError({field: _("Enter a number.")})
+        raise Invalid.on_field(ErrorCode.INVALID, field, _("Enter a number."))
     return number
 
 
@@ -57,16 +57,18 @@ def indicator_value_record(
     """Record (or correct) the value of an indicator for a year as of a date. Upsert on
     (indicator, year, as_of); audited as indicator_value.record."""
     if source_kind not in ValueSource.values:
-        raise ValidationError({"source_kind": _("Unknown source kind.")})
+        raise Invalid.on_field(ErrorCode.INVALID, "source_kind", _("Unknown source kind."))
     if source_kind == ValueSource.MANUAL:
         _require_plan_office(actor)
     number = _decimal(value, "value")
     if not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+        raise Invalid.on_field(ErrorCode.INVALID, "year", _("Enter a year between 2000 and 2100."))
     if as_of.year < year:
-        raise ValidationError({"as_of": _("The date cannot be before the year the value is for.")})
+        raise Invalid.on_field(
+            ErrorCode.INVALID, "as_of", _("The date cannot be before the year the value is for.")
+        )
     if not (source or "").strip():
-        raise ValidationError({"source": _("Say where the figure comes from.")})
+        raise Invalid.on_field(ErrorCode.INVALID, "source", _("Say where the figure comes from."))
     with transaction.atomic():
         row = (
             IndicatorValue.objects.select_for_update()
@@ -82,7 +84,7 @@ def indicator_value_record(
         row.notes = notes
         row.entered_by = actor if _is_user(actor) else None
         row.computed_at = timezone.now() if source_kind == ValueSource.COMPUTED else None
-        row.full_clean()
+        full_clean(row)
         row.save()
         audit_record(
             actor=actor,
@@ -109,14 +111,16 @@ def work_point_create(
     _require_plan_office(actor)
     plan = task.plan
     if not plan.start_year <= year <= plan.end_year:
-        raise ValidationError(
-            {
-                "year": _("The year must be within the plan (%(start)s–%(end)s).")
-                % {"start": plan.start_year, "end": plan.end_year}
-            }
+        raise Invalid.on_field(
+            ErrorCode.INVALID,
+            "year",
+            _("The year must be within the plan (%(start)s–%(end)s).")
+            % {"start": plan.start_year, "end": plan.end_year},
         )
     if not task.assignments.filter(department=department).exists():
-        raise ValidationError({"department": _("The unit must be one of the task's responsible units.")})
+        raise Invalid.on_field(
+            ErrorCode.INVALID, "department", _("The unit must be one of the task's responsible units.")
+        )
     with transaction.atomic():
         point = WorkPoint(
             task=task,
@@ -126,7 +130,7 @@ def work_point_create(
             department=department,
             district=district,
         )
-        point.full_clean()
+        full_clean(point)
         point.save()
         audit_record(actor=actor, action=AuditAction.WORK_POINT_CREATE, obj=point, after=snapshot(point))
     return point
@@ -135,12 +139,12 @@ def work_point_create(
 def work_point_set_status(*, actor: Any, work_point: WorkPoint, status: str) -> WorkPoint:
     _require_plan_office(actor)
     if status not in WorkPointStatus.values:
-        raise ValidationError({"status": _("Unknown status.")})
+        raise Invalid.on_field(ErrorCode.INVALID, "status", _("Unknown status."))
     with transaction.atomic():
         point = WorkPoint.objects.select_for_update().get(pk=work_point.pk)
         before = snapshot(point)
         point.status = status
-        point.full_clean()
+        full_clean(point)
         point.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=actor,
@@ -169,9 +173,9 @@ def commendation_create(
     """Record a 表扬 of an outstanding district, department or individual (三(三))."""
     _require_plan_office(actor)
     if kind not in CommendationKind.values:
-        raise ValidationError({"kind": _("Unknown kind.")})
+        raise Invalid.on_field(ErrorCode.INVALID, "kind", _("Unknown kind."))
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+        raise Invalid.on_field(ErrorCode.INVALID, "year", _("Enter a year between 2000 and 2100."))
     with transaction.atomic():
         item = Commendation(
             plan=plan,
@@ -185,7 +189,7 @@ def commendation_create(
             document=(document or "").strip(),
             awarded_on=awarded_on,
         )
-        item.full_clean()
+        full_clean(item)
         item.save()
         audit_record(actor=actor, action=AuditAction.COMMENDATION_CREATE, obj=item, after=snapshot(item))
     return item

@@ -7,17 +7,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 
 from ipcity.accounts.api_auth import API_AUTH
 from ipcity.accounts.choices import Role
 from ipcity.core.api_auth import require_role
 from ipcity.core.api_filters import filtered_or_422
+from ipcity.core.errors import NotFound
 
 from . import hooks, selectors, services
-from .choices import AssignmentRole
+from .choices import AssignmentRole, ErrorCode
 from .filters import TaskFilter
 from .models import Measure, Task
 
@@ -307,7 +308,7 @@ def task_detail(request: HttpRequest, code: str) -> Any:
     try:
         task = selectors.task_get(user=request.user, plan=plan, code=code)
     except Http404:
-        return Status(404, {"detail": f"No task with code {code!r}. / 没有编号为 {code} 的任务。"})
+        raise NotFound(ErrorCode.NOT_FOUND, _("No task with code %(code)s."), params={"code": code}) from None
     body = {
         **task_dict(task),
         "main_text": task.measure.main_text,
@@ -351,7 +352,11 @@ def indicator_detail(request: HttpRequest, code: str) -> Any:
     for row in selectors.indicator_rows(user=request.user, plan=plan):
         if row.indicator.code == code:
             return Status(200, indicator_dict(row))
-    return Status(404, {"detail": f"No indicator with code {code!r}. / 没有编号为 {code} 的指标。"})
+    raise _no_indicator(code)
+
+
+def _no_indicator(code: str) -> NotFound:
+    return NotFound(ErrorCode.NOT_FOUND, _("No indicator with code %(code)s."), params={"code": code})
 
 
 @router.post(
@@ -366,24 +371,14 @@ def indicator_value_create(request: HttpRequest, code: str, payload: ValueIn) ->
     try:
         indicator = selectors.indicator_get(user=user, plan=plan, code=code)
     except Http404:
-        return Status(404, {"detail": f"No indicator with code {code!r}. / 没有编号为 {code} 的指标。"})
-    try:
-        row = services.indicator_value_record(
-            actor=user,
-            indicator=indicator,
-            year=payload.year,
-            as_of=payload.as_of,
-            value=payload.value,
-            source=payload.source,
-            notes=payload.notes,
-        )
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-        detail = [
-            {"field": field if field != "__all__" else "", "message": " ".join(msgs), "type": "invalid"}
-            for field, msgs in errors.items()
-        ]
-        return Status(422, {"detail": detail})
+        raise _no_indicator(code) from None
+    row = services.indicator_value_record(
+        actor=user,
+        indicator=indicator,
+        year=payload.year,
+        as_of=payload.as_of,
+        value=payload.value,
+        source=payload.source,
+        notes=payload.notes,
+    )
     return Status(201, _value(row))

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from ipcity.accounts.choices import Role
 from ipcity.core.audit import data_version
+from ipcity.core.errors import Invalid, add_to_form
 from ipcity.core.permissions import role_required, user_has_role
 from ipcity.orgs.models import Department
 
@@ -145,13 +145,6 @@ def annex_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    for field, msgs in errors.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
-
-
 @role_required(Role.PLAN_OFFICE)
 @require_http_methods(["GET", "POST"])
 def indicator_value_new(request: HttpRequest, code: str) -> HttpResponse:
@@ -161,10 +154,8 @@ def indicator_value_new(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.indicator_value_record(actor=request.user, indicator=indicator, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
-            _apply_errors(form, exc)
+        except Invalid as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The value was recorded."))
             return redirect("plan:indicators")
@@ -184,8 +175,8 @@ def work_point_new(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.work_point_create(actor=request.user, task=task, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
+        except Invalid as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The work point was added."))
             return redirect("plan:task_detail", code=task.code)
@@ -204,8 +195,8 @@ def commendation_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.commendation_create(actor=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
+        except Invalid as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The commendation was recorded."))
             return redirect("plan:index")

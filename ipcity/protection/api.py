@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from ipcity.accounts.api_auth import API_AUTH
 from ipcity.core.api_auth import require_role
+from ipcity.core.errors import Invalid
 from ipcity.orgs.models import Entity
 
 from . import selectors, services
+from .choices import ErrorCode
 from .models import CreditRecord
 
 router = Router(tags=["protection"])
@@ -63,15 +65,6 @@ def record_out(record: CreditRecord) -> dict[str, Any]:
     }
 
 
-def _errors(exc: ValidationError) -> HttpResponse:
-    detail = [
-        {"field": field, "message": str(message), "type": "invalid"}
-        for field, messages in exc.message_dict.items()
-        for message in messages
-    ]
-    return JsonResponse({"detail": detail}, status=422)
-
-
 @router.get(
     "/credit-records", response=CreditRecordListOut, auth=None, summary="The credit register (public)"
 )
@@ -92,22 +85,11 @@ def create_record(request: HttpRequest, payload: CreditRecordIn) -> Any:
     require_role(request, "plan_office")
     entity = Entity.objects.filter(uscc=payload.entity_uscc.strip().upper()).first()
     if entity is None:
-        return JsonResponse(
-            {
-                "detail": [
-                    {"field": "entity_uscc", "message": "Unknown entity. / 未找到该主体。", "type": "invalid"}
-                ]
-            },
-            status=422,
-        )
-    try:
-        record = services.credit_record_create(
-            actor=request.user, entity=entity, **payload.dict(exclude={"entity_uscc"})
-        )
-    except PermissionDenied:
-        return JsonResponse({"detail": "not allowed"}, status=403)
-    except ValidationError as exc:
-        return _errors(exc)
+        message = _("Unknown entity.")
+        raise Invalid(ErrorCode.UNKNOWN_ENTITY, message, fields={"entity_uscc": [message]})
+    record = services.credit_record_create(
+        actor=request.user, entity=entity, **payload.dict(exclude={"entity_uscc"})
+    )
     return record_out(record)
 
 
@@ -120,8 +102,5 @@ def create_record(request: HttpRequest, payload: CreditRecordIn) -> Any:
 def end_record(request: HttpRequest, record_id: int, payload: EndIn) -> Any:
     require_role(request, "plan_office")
     record = get_object_or_404(CreditRecord, pk=record_id)
-    try:
-        record = services.credit_record_end(actor=request.user, record=record, period_end=payload.period_end)
-    except ValidationError as exc:
-        return _errors(exc)
+    record = services.credit_record_end(actor=request.user, record=record, period_end=payload.period_end)
     return record_out(record)

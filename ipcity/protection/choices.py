@@ -9,3 +9,10 @@ class AuditAction(models.TextChoices):
 
     CREDIT_RECORD_CREATE = "credit_record.create", _("Credit record created")
     CREDIT_RECORD_END = "credit_record.end", _("Credit record ended")
+
+
+class ErrorCode(models.TextChoices):
+    """The machine codes of the protection refusals (ipcity.core.errors; the API's `code`, ADR 0016)."""
+
+    ROLE = "role"
+    UNKNOWN_ENTITY = "unknown_entity"

@@ -3,19 +3,19 @@
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ipcity.core.audit import audit_record, snapshot
+from ipcity.core.errors import NotAllowed, full_clean
 
-from .choices import AuditAction
+from .choices import AuditAction, ErrorCode
 from .models import CreditRecord
 
 
 def _require_plan_office(actor: Any) -> None:
     if not (actor is not None and getattr(actor, "role", "") == "plan_office" and actor.is_active):
-        raise PermissionDenied(_("Only the plan office manages the credit register."))
+        raise NotAllowed(ErrorCode.ROLE, _("Only the plan office manages the credit register."))
 
 
 @transaction.atomic
@@ -41,7 +41,7 @@ def credit_record_create(
         created_by=actor,
         is_demo=is_demo,
     )
-    record.full_clean()
+    full_clean(record)
     record.save()
     audit_record(actor=actor, action=AuditAction.CREDIT_RECORD_CREATE, obj=record, after=snapshot(record))
     return record
@@ -54,7 +54,7 @@ def credit_record_end(*, actor: Any, record: CreditRecord, period_end: dt.date) 
     record = CreditRecord.objects.select_for_update().get(pk=record.pk)
     before = snapshot(record)
     record.period_end = period_end
-    record.full_clean()
+    full_clean(record)
     record.save(update_fields=["period_end", "updated_at"])
     audit_record(
         actor=actor, action=AuditAction.CREDIT_RECORD_END, obj=record, before=before, after=snapshot(record)

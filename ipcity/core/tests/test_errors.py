@@ -42,3 +42,30 @@ def test_add_to_form_puts_messages_on_known_fields_and_the_rest_on_the_form():
     add_to_form(form, Invalid("invalid", "bad", fields={"amount": ["too big"], "other": ["odd"]}))
     assert form.errors["amount"] == ["too big"]
     assert form.errors[NON_FIELD] == ["odd"]
+
+
+def test_django_refusals_become_domain_errors_with_the_same_messages():
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from ipcity.core.errors import as_domain_error, message_text
+
+    per_field = as_domain_error(ValidationError({"year": ["Enter a year."]}))
+    assert isinstance(per_field, Invalid) and per_field.message_dict == {"year": ["Enter a year."]}
+    whole = as_domain_error(ValidationError(["One.", "Two."]))
+    assert whole.field_messages() == {NON_FIELD: ["One.", "Two."]} and message_text(whole) == "One. Two."
+    denied = as_domain_error(PermissionDenied("Only the plan office."))
+    assert (
+        isinstance(denied, NotAllowed) and denied.status == 403 and denied.message == "Only the plan office."
+    )
+    assert isinstance(NotAllowed("role", "x"), PermissionDenied)  # a page that does not catch it answers 403
+
+
+def test_full_clean_raises_invalid_with_the_model_field_messages():
+    import pytest
+
+    from ipcity.core.errors import full_clean
+    from ipcity.orgs.models import District
+
+    with pytest.raises(Invalid) as info:
+        full_clean(District(code="", name="", kind="district"))
+    assert {"code", "name"} <= set(info.value.fields) and info.value.status == 422

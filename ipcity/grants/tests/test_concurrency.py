@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from ipcity.core.errors import DomainError
 from ipcity.grants import engine, services
 from ipcity.grants.choices import ApplicationStatus
 from ipcity.grants.models import Application, Call, LedgerEntry, SchemeYear
@@ -37,9 +38,9 @@ def approve_all_at_once(
             services.application_approve(actor=approver, application=app)
             with lock:
                 approved.append(app.pk)
-        except services.Refused as exc:
+        except DomainError as exc:
             with lock:
-                refused.append((exc.reason_code, exc.reason))
+                refused.append((exc.code, exc.message))
         except BaseException as exc:  # noqa: BLE001 - reported below
             with lock:
                 errors.append(exc)
@@ -172,8 +173,8 @@ def test_concurrent_duplicate_submissions_leave_one_live_application(
                 facts={"outcome": "won", "legal_fees": "1"},
             )
             outcome = "created"
-        except services.Refused as exc:
-            outcome = exc.reason_code
+        except DomainError as exc:
+            outcome = exc.code
         finally:
             connection.close()
         with lock:

@@ -13,9 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from ipcity.accounts.services import user_confirm_entity, user_register
+from ipcity.core.errors import NotAllowed
 from ipcity.grants import selectors
 from ipcity.grants.models import Application, Objection
-from ipcity.grants.services import NotAllowed
 
 from .conftest import ENTITLEMENT, World, new_entity
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from django.utils import timezone, translation
 
+from ipcity.core.errors import DomainError, NotAllowed
 from ipcity.grants import engine, services
 from ipcity.grants.choices import ApplicationStatus as S
 from ipcity.grants.models import Application, Call, LedgerEntry, SchemeYear
 from ipcity.grants.selectors import application_list, ledger_consistency_problems
-from ipcity.grants.services import NotAllowed, Refused
 from ipcity.protection import services as credit
 
 from .conftest import ENTITLEMENT, World, new_entity, pdf
@@ -159,10 +159,10 @@ def test_transitions_from_the_wrong_state_are_refused_with_a_reason(
     world: World, reach: Any, act: Any
 ) -> None:
     app = reach(world)
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         act(app, world)
-    assert info.value.reason_code == "wrong_status"
-    assert app.get_status_display() in info.value.reason
+    assert info.value.code == "wrong_status"
+    assert app.get_status_display() in info.value.message
 
 
 def test_other_entity_cannot_touch_an_application(world: World) -> None:
@@ -189,14 +189,14 @@ def test_submit_requires_attachments_and_valid_facts(world: World) -> None:
         entitlement_date=dt.date(2024, 6, 1),
         facts={"outcome": "won"},
     )
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_submit(actor=world.applicant, application=app)
-    assert info.value.reason_code == "attachments_missing"
+    assert info.value.code == "attachments_missing"
     services.attachment_add(actor=world.applicant, application=app, code="judgment", upload=pdf())
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_submit(actor=world.applicant, application=app)
-    assert info.value.reason_code == "invalid_facts"
-    assert "facts.legal_fees" in info.value.field_errors
+    assert info.value.code == "invalid_facts"
+    assert "facts.legal_fees" in info.value.fields
 
 
 def test_upload_checked_by_content(world: World) -> None:
@@ -204,9 +204,9 @@ def test_upload_checked_by_content(world: World) -> None:
 
     app = world.draft(subject="案-upload")
     fake = SimpleUploadedFile("evil.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.attachment_add(actor=world.applicant, application=app, code="judgment", upload=fake)
-    assert info.value.reason_code == "upload"
+    assert info.value.code == "upload"
 
 
 def test_provisional_amount_and_trace_before_submitting(world: World) -> None:
@@ -222,10 +222,10 @@ def test_provisional_amount_and_trace_before_submitting(world: World) -> None:
 
 def test_duplicate_live_application_refused(world: World) -> None:
     world.submitted(subject="(2024)鲁06民初7号")
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         world.draft(subject="(2024)鲁06民初7号")
-    assert info.value.reason_code == "duplicate"
-    assert "subject_ref" in info.value.field_errors
+    assert info.value.code == "duplicate"
+    assert "subject_ref" in info.value.fields
     # a different subject, or another entity with the same subject, is fine
     world.draft(subject="(2024)鲁06民初8号")
     world.draft(applicant=world.other_applicant, subject="(2024)鲁06民初7号")
@@ -243,9 +243,9 @@ def test_duplicate_allowed_again_after_withdrawal_or_rejection(world: World) -> 
 def test_duplicate_rule_also_when_editing(world: World) -> None:
     world.draft(subject="案-A")
     other = world.draft(subject="案-B")
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_update(actor=world.applicant, application=other, subject_ref="案-A")
-    assert info.value.reason_code == "duplicate"
+    assert info.value.code == "duplicate"
 
 
 # -- conflicts of interest and separation of duties ---------------------------------------------
@@ -293,14 +293,14 @@ def test_approval_records_two_different_people(world: World) -> None:
 
 def test_reviewer_cannot_raise_the_amount(world: World) -> None:
     app = world.under_review(fees="300000")
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_approve_content(
             actor=world.reviewer, application=app, amount=Decimal("150000.01")
         )
-    assert info.value.reason_code == "amount_raised"
-    with pytest.raises(Refused) as info:
+    assert info.value.code == "amount_raised"
+    with pytest.raises(DomainError) as info:
         services.application_approve_content(actor=world.reviewer, application=app, amount=Decimal("100000"))
-    assert info.value.reason_code == "reason_required"
+    assert info.value.code == "reason_required"
     done = services.application_approve_content(
         actor=world.reviewer, application=app, amount=Decimal("100000"), reason="部分费用与涉外诉讼无关"
     )
@@ -310,9 +310,9 @@ def test_reviewer_cannot_raise_the_amount(world: World) -> None:
 
 def test_finance_cannot_raise_above_the_proposal(world: World) -> None:
     app = world.content_approved(amount=Decimal("120000"), reason="核减")
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_approve(actor=world.finance, application=app, amount=Decimal("120000.01"))
-    assert info.value.reason_code == "amount_raised"
+    assert info.value.code == "amount_raised"
     done = services.application_approve(actor=world.finance, application=app, amount=Decimal("120000"))
     assert done.approved_amount == Decimal("120000.00")
 
@@ -328,10 +328,10 @@ def test_budget_exactly_used_up_then_refused(world: World) -> None:
     services.application_approve(actor=world.finance, application=a)
     services.application_approve(actor=world.finance, application=b)
     assert Call.objects.get(pk=call.pk).committed == Decimal("300000.00")
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_approve(actor=world.finance, application=c)
-    assert info.value.reason_code == "budget_exhausted"
-    assert "0.00" in info.value.reason
+    assert info.value.code == "budget_exhausted"
+    assert "0.00" in info.value.message
     assert Call.objects.get(pk=call.pk).committed == Decimal("300000.00")
     assert Application.objects.get(pk=c.pk).status == S.CONTENT_APPROVED
 
@@ -345,9 +345,9 @@ def test_annual_cap_reached_exactly_then_refused(world: World) -> None:
     services.application_approve(actor=world.finance, application=b)
     entry = LedgerEntry.objects.get(entity=world.entity, scheme_id="overseas_litigation", year=2024)
     assert entry.granted == Decimal("1000000.00")
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_approve(actor=world.finance, application=c)
-    assert info.value.reason_code == "annual_cap_reached"
+    assert info.value.code == "annual_cap_reached"
     # the cap is per entity: another entity is unaffected
     services.application_approve(actor=world.finance, application=other)
     assert LedgerEntry.objects.get(
@@ -376,18 +376,18 @@ def test_annual_cap_one_fen_left(world: World) -> None:
     assert services.ledger_facts(entity=world.entity, scheme_id="overseas_litigation", year=2024)[
         0
     ] == Decimal("999999.99")
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_approve(actor=world.finance, application=two_fen)
-    assert info.value.reason_code == "annual_cap_reached"
-    assert "999999.99" in info.value.reason and "0.01" in info.value.reason  # granted, and what is left
+    assert info.value.code == "annual_cap_reached"
+    assert "999999.99" in info.value.message and "0.01" in info.value.message  # granted, and what is left
     assert Application.objects.get(pk=two_fen.pk).status == S.CONTENT_APPROVED
     done = services.application_approve(actor=world.finance, application=one_fen)
     assert done.status == S.APPROVED and done.approved_amount == Decimal("0.01")
     entry = LedgerEntry.objects.get(entity=world.entity, scheme_id="overseas_litigation", year=2024)
     assert (entry.granted, entry.awards) == (Decimal("1000000.00"), 3)
-    with pytest.raises(Refused) as info:  # still refused now that the cap is reached exactly
+    with pytest.raises(DomainError) as info:  # still refused now that the cap is reached exactly
         services.application_approve(actor=world.finance, application=two_fen)
-    assert info.value.reason_code == "annual_cap_reached"
+    assert info.value.code == "annual_cap_reached"
     assert ledger_consistency_problems() == []
 
 
@@ -437,10 +437,10 @@ def test_second_award_to_the_same_enterprise_in_a_year_is_refused(world: World) 
     first, second = (_same_entity_advantage(world, call, n, applicant) for n in range(2))
     assert services.application_approve(actor=world.finance, application=first).status == S.APPROVED
     committed = Call.objects.get(pk=call.pk).committed
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_approve(actor=world.finance, application=second)
-    assert info.value.reason_code == "entity_limit_reached"
-    assert "已在2024年度获得该项目奖励1项：每家单位每年最多 1 项" in info.value.reason
+    assert info.value.code == "entity_limit_reached"
+    assert "已在2024年度获得该项目奖励1项：每家单位每年最多 1 项" in info.value.message
     assert Application.objects.get(pk=second.pk).status == S.CONTENT_APPROVED
     entry = LedgerEntry.objects.get(entity=applicant.entity, scheme_id=ADVANTAGE, year=2024)
     assert (entry.awards, awards(), Call.objects.get(pk=call.pk).committed) == (1, 1, committed)
@@ -478,14 +478,14 @@ def test_applicant_is_told_at_submission_that_the_entity_has_its_award(world: Wo
         scheme=ADVANTAGE,
         facts={"designated": True, "requested_amount": "100000"},
     )
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_submit(actor=applicant, application=late)
-    assert info.value.reason_code == "entity_limit_reached"
-    assert "您的单位已在2024年度获得该项目奖励" in info.value.field_errors["scheme_id"][0]
+    assert info.value.code == "entity_limit_reached"
+    assert "您的单位已在2024年度获得该项目奖励" in info.value.field_messages()["scheme_id"][0]
     with translation.override("en"):
-        with pytest.raises(Refused) as info:
+        with pytest.raises(DomainError) as info:
             services.application_submit(actor=applicant, application=late)
-    assert "already received an award under this scheme in 2024" in info.value.reason
+    assert "already received an award under this scheme in 2024" in info.value.message
     assert Application.objects.get(pk=late.pk).status == S.DRAFT
     # a scheme without the limit: a second award to the same entity is fine
     for subject in ("(2024)鲁06民初701号", "(2024)鲁06民初702号"):
@@ -505,10 +505,10 @@ def test_yearly_quota_twentieth_award_passes_twenty_first_refused(world: World) 
     twentieth = services.application_approve(actor=world.finance2, application=apps[19])
     assert twentieth.status == S.APPROVED
     assert awards() == 20
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_approve(actor=world.finance2, application=apps[20])
-    assert info.value.reason_code == "quota_exhausted"
-    assert "2024年度20个名额已用完" in info.value.reason
+    assert info.value.code == "quota_exhausted"
+    assert "2024年度20个名额已用完" in info.value.message
     assert Application.objects.get(pk=apps[20].pk).status == S.CONTENT_APPROVED
     assert awards() == 20
     assert Call.objects.get(pk=call.pk).committed == Decimal("2000000.00")  # 20 x 100,000, not 21
@@ -530,15 +530,15 @@ def test_once_the_quota_is_full_new_submissions_are_told_why_in_words(world: Wor
     late = world.draft(
         applicant=late_applicant, call=call, subject="烟市监字〔2024〕99号", scheme=ADVANTAGE, facts=facts
     )
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_submit(actor=late_applicant, application=late)
-    assert info.value.reason_code == "not_eligible"
-    assert "本年度名额已用完" in info.value.reason
-    assert "quota_exhausted" not in info.value.reason  # words, not the engine's code
+    assert info.value.code == "not_eligible"
+    assert "本年度名额已用完" in info.value.message
+    assert "quota_exhausted" not in info.value.message  # words, not the engine's code
     with translation.override("en"):
-        with pytest.raises(Refused) as info:
+        with pytest.raises(DomainError) as info:
             services.application_submit(actor=late_applicant, application=late)
-    assert "quota of awards is used up" in info.value.reason
+    assert "quota of awards is used up" in info.value.message
     assert Application.objects.get(pk=late.pk).status == S.DRAFT
 
 
@@ -551,10 +551,10 @@ def test_quota_place_freed_only_when_an_objection_is_upheld(world: World) -> Non
         actor=None, application=contested, name="赵六", contact="13900000000", text="未达到评定条件"
     )
     # a paused award still holds its place
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_approve(actor=world.finance, application=apps[20])
-    assert info.value.reason_code == "quota_exhausted"
-    assert "2024年度20个名额已用完" in info.value.reason
+    assert info.value.code == "quota_exhausted"
+    assert "2024年度20个名额已用完" in info.value.message
     services.objection_resolve(
         actor=world.plan_office, objection=objection, uphold=True, resolution="异议成立"
     )
@@ -576,10 +576,10 @@ def test_dismissed_objection_frees_no_quota_place(world: World) -> None:
     services.objection_resolve(
         actor=world.plan_office, objection=objection, uphold=False, resolution="不成立"
     )
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_approve(actor=world.finance, application=apps[20])
-    assert info.value.reason_code == "quota_exhausted"
-    assert "2024年度20个名额已用完" in info.value.reason
+    assert info.value.code == "quota_exhausted"
+    assert "2024年度20个名额已用完" in info.value.message
     assert awards() == 20
 
 
@@ -594,10 +594,10 @@ def test_awards_of_another_year_do_not_count_towards_the_quota(world: World) -> 
     approve(world, fresh)
     assert (awards(2023), awards(2024)) == (20, 2)
     # ... and 2024's awards do not reopen or further fill 2023, which stays full
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_approve(actor=world.finance, application=old[20])
-    assert info.value.reason_code == "quota_exhausted"
-    assert "2023年度20个名额已用完" in info.value.reason
+    assert info.value.code == "quota_exhausted"
+    assert "2023年度20个名额已用完" in info.value.message
     assert ledger_consistency_problems() == []
 
 
@@ -611,12 +611,12 @@ def test_credit_punished_entity_cannot_be_approved(world: World) -> None:
         period_start=today(),
         source_document="烟市监信〔2024〕1号",
     )
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_approve(actor=world.finance, application=app)
-    assert info.value.reason_code == "credit_punishment"
+    assert info.value.code == "credit_punishment"
     # the punishment ending today still blocks; ended yesterday no longer does
     credit.credit_record_end(actor=world.plan_office, record=record, period_end=today())
-    with pytest.raises(Refused):
+    with pytest.raises(DomainError):
         services.application_approve(actor=world.finance, application=app)
     record.period_start = today() - dt.timedelta(days=30)
     record.save()
@@ -671,12 +671,12 @@ def test_announcement_cannot_be_back_dated(world: World, offset: int, accepted: 
         done = services.application_announce(actor=world.plan_office, application=app, starts_on=start)
         assert done.status == S.ANNOUNCED and done.announced_from == start
         return
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_announce(actor=world.plan_office, application=app, starts_on=start)
-    assert info.value.reason_code == "starts_in_past" and "starts_on" in info.value.field_errors
+    assert info.value.code == "starts_in_past" and "starts_on" in info.value.fields
     app.refresh_from_db()
     assert app.status == S.APPROVED and app.announced_from is None
-    with pytest.raises(Refused):  # the whole call at once: nothing announced either
+    with pytest.raises(DomainError):  # the whole call at once: nothing announced either
         services.call_announce_approved(actor=world.plan_office, call=world.call, starts_on=start)
     assert not Application.objects.filter(status=S.ANNOUNCED).exists()
 
@@ -687,11 +687,11 @@ def test_objection_pauses_the_award_until_resolved(world: World) -> None:
         actor=None, application=app, name="张三", contact="13800000000", text="该案实为败诉"
     )
     assert Application.objects.get(pk=app.pk).paused
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.payment_record(
             actor=world.finance, application=app, paid_on=today(), amount=app.approved_amount, voucher="PZ1"
         )
-    assert info.value.reason_code in {"paused", "announcement_not_over"}
+    assert info.value.code in {"paused", "announcement_not_over"}
     with pytest.raises(NotAllowed):
         services.objection_resolve(actor=world.finance, objection=objection, uphold=False, resolution="x")
     services.objection_resolve(
@@ -717,11 +717,11 @@ def test_upheld_objection_revokes_the_award_and_returns_the_money(world: World) 
 
 def test_objection_only_during_the_announcement(world: World) -> None:
     app = world.announced(starts_on=today() - dt.timedelta(days=30))
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.objection_lodge(actor=None, application=app, name="王五", contact="x", text="迟到的异议")
-    assert info.value.reason_code == "not_in_announcement"
+    assert info.value.code == "not_in_announcement"
     approved = world.approved(subject="not-yet")
-    with pytest.raises(Refused):
+    with pytest.raises(DomainError):
         services.objection_lodge(actor=None, application=approved, name="王五", contact="x", text="尚未公示")
 
 
@@ -738,27 +738,27 @@ def test_second_open_objection_keeps_the_pause(world: World) -> None:
 
 def test_payment_rules(world: World) -> None:
     app = world.announced(starts_on=today())
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.payment_record(
             actor=world.finance, application=app, paid_on=today(), amount=app.approved_amount, voucher="PZ-1"
         )
-    assert info.value.reason_code == "announcement_not_over"
+    assert info.value.code == "announcement_not_over"
     old = world.announced(subject="P2")
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.payment_record(
             actor=world.finance, application=old, paid_on=today(), amount=Decimal("1"), voucher="PZ-2"
         )
-    assert info.value.reason_code == "amount_mismatch"
+    assert info.value.code == "amount_mismatch"
     services.payment_record(
         actor=world.finance, application=old, paid_on=today(), amount=old.approved_amount, voucher="PZ-2"
     )
-    with pytest.raises(Refused) as info:  # paid once
+    with pytest.raises(DomainError) as info:  # paid once
         services.payment_record(
             actor=world.finance, application=old, paid_on=today(), amount=old.approved_amount, voucher="PZ-3"
         )
-    assert info.value.reason_code == "wrong_status"
+    assert info.value.code == "wrong_status"
     third = world.announced(subject="P3")
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.payment_record(
             actor=world.finance,
             application=third,
@@ -766,7 +766,7 @@ def test_payment_rules(world: World) -> None:
             amount=third.approved_amount,
             voucher="PZ-2",
         )
-    assert info.value.reason_code == "voucher_used"
+    assert info.value.code == "voucher_used"
 
 
 def test_ledger_consistent_after_a_mixed_history(world: World) -> None:
@@ -816,9 +816,9 @@ def test_call_needs_finance_confirmation_before_publishing(world: World, make_us
         budget=Decimal("10000"),
         reviewing_departments=[Department.objects.get(name="市市场监管局")],
     )
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.call_publish(actor=world.plan_office, call=call)
-    assert info.value.reason_code == "budget_not_confirmed"
+    assert info.value.code == "budget_not_confirmed"
     for user in (world.plan_office, world.admin, world.reviewer):
         with pytest.raises(NotAllowed):
             services.call_confirm_budget(actor=user, call=call)
@@ -840,7 +840,7 @@ def test_call_refuses_unknown_scheme(world: World) -> None:
     from ipcity.orgs.models import Department
 
     now = timezone.now()
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.call_create(
             actor=world.plan_office,
             title="t",
@@ -851,15 +851,15 @@ def test_call_refuses_unknown_scheme(world: World) -> None:
             budget=Decimal("1"),
             reviewing_departments=[Department.objects.get(name="市市场监管局")],
         )
-    assert info.value.reason_code == "unknown_scheme"
+    assert info.value.code == "unknown_scheme"
 
 
 def test_closed_call_takes_no_applications(world: World) -> None:
     services.call_close(actor=world.plan_office, call=world.call)
     world.call.refresh_from_db()
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         world.draft()
-    assert info.value.reason_code == "call_not_open"
+    assert info.value.code == "call_not_open"
 
 
 def test_notifications_sent_after_commit(
@@ -916,9 +916,9 @@ def test_who_may_reject_depends_on_the_stage(world: World) -> None:
     for user in (world.reviewer, world.finance, world.admin, world.applicant):
         with pytest.raises(NotAllowed):
             services.application_reject(actor=user, application=approved, reason="撤销")
-    with pytest.raises(Refused) as info:
+    with pytest.raises(DomainError) as info:
         services.application_reject(actor=world.plan_office, application=approved, reason=" ")
-    assert info.value.reason_code == "reason_required"
+    assert info.value.code == "reason_required"
     assert (
         services.application_reject(actor=world.plan_office, application=approved, reason="撤销").status
         == S.REJECTED

@@ -241,7 +241,7 @@ def test_session_api_write_needs_csrf(http: Any, users: Any, orgs: Any) -> None:
 )
 def test_huge_ids_are_404(http: Any, users: Any, url: str) -> None:
     response = http.as_user(users["auditor"]).get(url)
-    assert response.status_code == 404 and response.json() == {"detail": "Not found / 未找到"}
+    assert response.status_code == 404 and response.json() == {"detail": "未找到。", "code": "not_found"}
 
 
 @pytest.mark.parametrize("param", ["offset", "limit"])

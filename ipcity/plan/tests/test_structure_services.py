@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
+from ipcity.core.errors import Invalid
 from ipcity.core.models import AuditEntry
 from ipcity.orgs.models import Department, District
 from ipcity.plan import services
@@ -78,7 +79,7 @@ def test_indicator_value_rejects_bad_input_per_field(plan, office, changes, fiel
         "source": "x",
         **changes,
     }
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(Invalid) as info:
         services.indicator_value_record(**kw)
     assert field in info.value.message_dict
     assert IndicatorValue.objects.count() == 0
@@ -106,7 +107,7 @@ def test_work_point_unit_must_be_one_of_the_tasks_units(plan, office):
         "title": "军民融合项目对接会",
         "due_date": dt.date(2023, 9, 30),
     }
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(Invalid) as info:
         services.work_point_create(department=Department.objects.get(name="市财政局"), **kw)
     assert "department" in info.value.message_dict
     point = services.work_point_create(
@@ -128,7 +129,7 @@ def test_work_point_unit_must_be_one_of_the_tasks_units(plan, office):
 )
 def test_work_point_year_and_due_date(plan, office, year, due, field):
     task = Task.objects.get(plan=plan, code="7.3.1")
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(Invalid) as info:
         services.work_point_create(
             actor=office,
             task=task,
@@ -152,7 +153,7 @@ def test_work_point_status(plan, office):
         department=Department.objects.get(code="amr"),
     )
     assert services.work_point_set_status(actor=office, work_point=point, status="done").status == "done"
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.work_point_set_status(actor=office, work_point=point, status="bogus")
 
 
@@ -164,10 +165,10 @@ def test_commendations(plan, office):
         "reason": "工作成绩突出",
         "awarded_on": dt.date(2024, 2, 1),
     }
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(Invalid) as info:
         services.commendation_create(kind="district", **common)
     assert "district" in info.value.message_dict
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         services.commendation_create(kind="individual", **common)
     item = services.commendation_create(
         kind="district", district=District.objects.get(name="芝罘区"), **common

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from ipcity.core.audit import verify_chain
+from ipcity.core.errors import Invalid
 from ipcity.core.models import AuditEntry
 from ipcity.grants.tests.conftest import new_entity
 from ipcity.protection import selectors, services
@@ -57,7 +58,7 @@ def test_open_ended_punishment_and_ending_it(office: Any) -> None:
 
 
 def test_end_before_start_refused(office: Any) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         record(office, new_entity(), DAY, DAY - dt.timedelta(days=1))
 
 
@@ -80,7 +81,7 @@ def test_a_nul_character_is_a_field_error_and_writes_nothing(office: Any, field:
         "source_document": "烟市监信〔2024〕1号",
     }
     values[field] = "虚假\x00申报"
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Invalid) as caught:
         services.credit_record_create(actor=office, entity=new_entity(), period_start=DAY, **values)
     assert list(caught.value.message_dict) == [field]
     assert not CreditRecord.objects.exists()
