@@ -17,7 +17,7 @@ from ipcity.core.uploads import UnguessableName
 
 from .choices import (
     REPORT_EDITABLE,
-    REPORT_TRANSITIONS,
+    REPORT_WORKFLOW,
     AssignmentRole,
     CommendationKind,
     Comparison,
@@ -418,7 +418,7 @@ class ProgressReport(TimeStampedModel):
         return f"{self.task.code} {self.department} {self.period.code}"
 
     def can_transition(self, to: str) -> bool:
-        return to in REPORT_TRANSITIONS[self.status]
+        return REPORT_WORKFLOW.action_to(self.status, to) is not None
 
     def can_edit(self) -> bool:
         return self.status in REPORT_EDITABLE
