@@ -1,5 +1,10 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ipcity.core.errors import NotAllowed
+from ipcity.core.workflow import Transition, Workflow
 
 
 class Role(models.TextChoices):
@@ -36,11 +41,42 @@ class ChangeStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected or withdrawn")
 
 
-# action -> (allowed sources, target)
-CHANGE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "confirm": (frozenset({ChangeStatus.PENDING}), ChangeStatus.CONFIRMED),
-    "reject": (frozenset({ChangeStatus.PENDING}), ChangeStatus.REJECTED),
+class ChangeAction(models.TextChoices):
+    CONFIRM = "confirm", _("Confirm")
+    REJECT = "reject", _("Reject")
+
+
+def _second_person(change: Any, actor: Any) -> None:
+    """A second administrator confirms: neither the one who filed the request nor the account's owner."""
+    if getattr(actor, "pk", None) == change.requested_by_id:
+        raise NotAllowed(
+            "requester",
+            _("The administrator who filed a request cannot confirm it: a second administrator must."),
+        )
+    if getattr(actor, "pk", None) == change.user_id:
+        raise NotAllowed("own_account", _("Nobody may confirm a change to their own account."))
+
+
+def _not_own_account(change: Any, actor: Any) -> None:
+    """Any administrator but the account's owner rejects (the requester may so withdraw the request)."""
+    if getattr(actor, "pk", None) == change.user_id:
+        raise NotAllowed("own_account", _("Nobody may decide a change to their own account."))
+
+
+# The change request's transitions table (docs/adr/0017): action → from-states → to-state → roles → guard.
+CHANGE_TRANSITIONS: dict[str, Transition] = {
+    ChangeAction.CONFIRM: Transition.of(
+        {ChangeStatus.PENDING}, ChangeStatus.CONFIRMED, {Role.ADMIN}, _second_person
+    ),
+    ChangeAction.REJECT: Transition.of(
+        {ChangeStatus.PENDING}, ChangeStatus.REJECTED, {Role.ADMIN}, _not_own_account
+    ),
 }
+CHANGE_WORKFLOW = Workflow(
+    "accounts.change_request",
+    CHANGE_TRANSITIONS,
+    status_message=_("This request has already been decided."),
+)
 
 
 class AuditAction(models.TextChoices):

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CHANGE_TRANSITIONS, DEPARTMENT_ROLES, ENTITY_ROLES, ChangeKind, ChangeStatus, Role
+from .choices import DEPARTMENT_ROLES, ENTITY_ROLES, ChangeKind, ChangeStatus, Role
 
 
 class User(AbstractUser):
@@ -160,18 +160,6 @@ class AccountChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_kind_display()}"
-
-    def _can(self, action: str) -> bool:
-        return self.status in CHANGE_TRANSITIONS[action][0]
-
-    def can_confirm(self, actor: object) -> bool:
-        """A pending request, by someone who neither filed it nor owns the account."""
-        pk = getattr(actor, "pk", None)
-        return self._can("confirm") and pk not in (self.requested_by_id, self.user_id)
-
-    def can_reject(self, actor: object) -> bool:
-        """A pending request, by any administrator but the account's owner (the requester may withdraw it)."""
-        return self._can("reject") and getattr(actor, "pk", None) != self.user_id
 
 
 class PasswordHistory(models.Model):

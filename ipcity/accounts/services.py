@@ -17,15 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipcity.core.audit import audit_record, snapshot
+from ipcity.core.errors import DomainError
 from ipcity.core.permissions import user_has_role
 from ipcity.core.uploads import JPEG, PDF, PNG, check_upload
 from ipcity.orgs.models import Department, Entity
 
 from .choices import (
+    CHANGE_WORKFLOW,
     DEPARTMENT_ROLES,
     ENTITY_ROLES,
     SECOND_PERSON_ROLES,
     AuditAction,
+    ChangeAction,
     ChangeKind,
     ChangeStatus,
     Role,
@@ -508,6 +511,14 @@ def _apply_role(user: User, change: AccountChangeRequest) -> None:
         user.pending_entity = None
 
 
+def _decide(action: str, change: AccountChangeRequest, actor: Any) -> str:
+    """The workflow decides (docs/adr/0017); its refusal reaches the pages as this app's ValidationError."""
+    try:
+        return CHANGE_WORKFLOW.check(action, change, actor)
+    except DomainError as exc:
+        raise ValidationError(exc.message, code=exc.code) from None
+
+
 def _locked_change(change: AccountChangeRequest) -> AccountChangeRequest:
     return AccountChangeRequest.objects.select_for_update().get(pk=change.pk)
 
@@ -517,14 +528,7 @@ def account_change_confirm(*, actor: Any, change: AccountChangeRequest) -> Accou
     """A second administrator confirms: the change is applied to the account, both in one transaction."""
     _require_admin(actor)
     change = _locked_change(change)
-    if change.status != ChangeStatus.PENDING:
-        raise ValidationError(_("This request has already been decided."))
-    if actor.pk == change.requested_by_id:
-        raise ValidationError(
-            _("The administrator who filed a request cannot confirm it: a second administrator must.")
-        )
-    if not change.can_confirm(actor):
-        raise ValidationError(_("Nobody may confirm a change to their own account."))
+    target = _decide(ChangeAction.CONFIRM, change, actor)
     user = User.objects.select_for_update().get(pk=change.user_id)
     before_user = user_snapshot(user)
     before = change_request_snapshot(change)
@@ -548,7 +552,7 @@ def account_change_confirm(*, actor: Any, change: AccountChangeRequest) -> Accou
         password_history_record(user=user)
     if change.kind == ChangeKind.DEACTIVATE:
         user.api_tokens.all().delete()
-    change.status = ChangeStatus.CONFIRMED
+    change.status = target
     change.decided_by = actor
     change.decided_at = timezone.now()
     change.password_hash = ""  # applied: the request no longer needs it
@@ -579,12 +583,9 @@ def account_change_reject(*, actor: Any, change: AccountChangeRequest) -> Accoun
     """Any administrator but the account's owner rejects a pending request (the requester withdraws it)."""
     _require_admin(actor)
     change = _locked_change(change)
-    if change.status != ChangeStatus.PENDING:
-        raise ValidationError(_("This request has already been decided."))
-    if not change.can_reject(actor):
-        raise ValidationError(_("Nobody may decide a change to their own account."))
+    target = _decide(ChangeAction.REJECT, change, actor)
     before = change_request_snapshot(change)
-    change.status = ChangeStatus.REJECTED
+    change.status = target
     change.decided_by = actor
     change.decided_at = timezone.now()
     change.password_hash = ""

@@ -23,7 +23,7 @@ from ipcity.core.permissions import role_required
 from ipcity.core.throttle import limit_for, throttle_hit, throttled_page
 
 from . import selectors, services
-from .choices import ChangeKind, ChangeStatus, Role
+from .choices import CHANGE_WORKFLOW, ChangeKind, ChangeStatus, Role
 from .filters import UserFilter
 from .forms import (
     ApiTokenForm,
@@ -260,11 +260,14 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 def change_list(request: HttpRequest) -> HttpResponse:
     """Account changes waiting for a second administrator, and the recent decisions (ADR 0007)."""
     changes = selectors.change_requests(user=request.user)
+    pending = list(changes.filter(status=ChangeStatus.PENDING))
+    for change in pending:  # the buttons are the workflow's actions for this administrator
+        change.actions = CHANGE_WORKFLOW.actions_for(change, request.user)  # type: ignore[attr-defined]
     return render(
         request,
         "accounts/change_list.html",
         {
-            "pending": changes.filter(status=ChangeStatus.PENDING),
+            "pending": pending,
             "decided": changes.exclude(status=ChangeStatus.PENDING)[:50],
         },
     )

@@ -27,7 +27,7 @@ from ipcity.core.throttle import limit_for, throttle_hit, throttled_api
 from ipcity.orgs.models import Department
 
 from . import engine, selectors, services
-from .choices import ErrorCode
+from .choices import APPLICATION_WORKFLOW, Action, ErrorCode
 from .filters import ApplicationFilter, CallFilter
 from .models import Application, Call, Objection
 
@@ -643,22 +643,26 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> HttpRespons
     return stored_file_response(attachment.file.name, filename=attachment.original_name)
 
 
+# Keyed by action name; the path segment is derived from it (`approve_content` → `approve-content`).
+# Payment has its own operation (/payment) with its own payload.
 ACTIONS: dict[str, Callable[[Any, Application, ActionIn], Any]] = {
-    "submit": lambda u, a, p: services.application_submit(actor=u, application=a),
-    "withdraw": lambda u, a, p: services.application_withdraw(actor=u, application=a, reason=p.reason),
-    "start-review": lambda u, a, p: services.application_start_review(actor=u, application=a),
-    "request-changes": lambda u, a, p: services.application_request_changes(
+    Action.SUBMIT: lambda u, a, p: services.application_submit(actor=u, application=a),
+    Action.WITHDRAW: lambda u, a, p: services.application_withdraw(actor=u, application=a, reason=p.reason),
+    Action.START_REVIEW: lambda u, a, p: services.application_start_review(actor=u, application=a),
+    Action.REQUEST_CHANGES: lambda u, a, p: services.application_request_changes(
         actor=u, application=a, message=p.message
     ),
-    "resubmit": lambda u, a, p: services.application_resubmit(actor=u, application=a, answer=p.answer),
-    "approve-content": lambda u, a, p: services.application_approve_content(
+    Action.RESUBMIT: lambda u, a, p: services.application_resubmit(actor=u, application=a, answer=p.answer),
+    Action.APPROVE_CONTENT: lambda u, a, p: services.application_approve_content(
         actor=u, application=a, amount=_money(p.amount, "amount") if p.amount else None, reason=p.reason
     ),
-    "approve": lambda u, a, p: services.application_approve(
+    Action.APPROVE: lambda u, a, p: services.application_approve(
         actor=u, application=a, amount=_money(p.amount, "amount") if p.amount else None, reason=p.reason
     ),
-    "announce": lambda u, a, p: services.application_announce(actor=u, application=a, starts_on=p.starts_on),
-    "reject": lambda u, a, p: services.application_reject(actor=u, application=a, reason=p.reason),
+    Action.ANNOUNCE: lambda u, a, p: services.application_announce(
+        actor=u, application=a, starts_on=p.starts_on
+    ),
+    Action.REJECT: lambda u, a, p: services.application_reject(actor=u, application=a, reason=p.reason),
 }
 
 
@@ -705,10 +709,11 @@ def record_payment(request: HttpRequest, app_id: int, payload: PaymentIn) -> Any
     summary="Workflow action: submit, withdraw, start-review, request-changes, resubmit, approve-content, approve, announce, reject",
 )
 def act(request: HttpRequest, app_id: int, action: str, payload: ActionIn) -> Any:
-    if action not in ACTIONS:
+    name = APPLICATION_WORKFLOW.action_for_segment(action)
+    if name is None or name not in ACTIONS:
         raise NotFound(ErrorCode.UNKNOWN_ACTION, _("Unknown action."))
     app = selectors.application_get(user=request.user, pk=app_id)
-    a = ACTIONS[action](request.user, app, payload)
+    a = ACTIONS[name](request.user, app, payload)
     return application_out(a, full=True)
 
 

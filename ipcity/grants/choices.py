@@ -8,14 +8,18 @@ An application moves:
     draft/submitted → withdrawn (applicant, before review)
     under_review/content_approved/approved/announced → rejected (with a reason)
 
-Who may make each move is in `TRANSITIONS[action].roles`; object-level rules (own entity, reviewing
+Who may make each move is in `TRANSITIONS[action].roles` (asked through `APPLICATION_WORKFLOW`,
+docs/adr/0017); object-level rules (own entity, reviewing
 department, conflict of interest, separation of duties, hard limits) are enforced by the services.
 """
 
-from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ipcity.core.errors import Conflict
+from ipcity.core.workflow import Transition, Workflow
 
 
 class CallStatus(models.TextChoices):
@@ -56,37 +60,65 @@ class ObjectionStatus(models.TextChoices):
     UPHELD = "upheld", _("Upheld (award revoked)")
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
-    roles: frozenset[str]
-
-
 S = ApplicationStatus
+C = CallStatus
 
+
+def _not_paused(application: Any, user: Any) -> None:
+    """Payment waits while an objection holds the award (objection_lodge sets `paused`)."""
+    if application.paused:
+        raise Conflict(
+            ErrorCode.PAUSED,
+            _("An objection is open: the award is paused until the plan office resolves it."),
+        )
+
+
+# The application's transitions table (docs/adr/0017): action → from-states → to-state → roles (→ guard).
 TRANSITIONS: dict[str, Transition] = {
-    Action.SUBMIT: Transition(frozenset({S.DRAFT}), S.SUBMITTED, frozenset({"applicant"})),
-    Action.WITHDRAW: Transition(frozenset({S.DRAFT, S.SUBMITTED}), S.WITHDRAWN, frozenset({"applicant"})),
-    Action.START_REVIEW: Transition(
-        frozenset({S.SUBMITTED}), S.UNDER_REVIEW, frozenset({"department", "plan_office"})
+    Action.SUBMIT: Transition.of({S.DRAFT}, S.SUBMITTED, {"applicant"}),
+    Action.WITHDRAW: Transition.of({S.DRAFT, S.SUBMITTED}, S.WITHDRAWN, {"applicant"}),
+    Action.START_REVIEW: Transition.of({S.SUBMITTED}, S.UNDER_REVIEW, {"department", "plan_office"}),
+    Action.REQUEST_CHANGES: Transition.of(
+        {S.UNDER_REVIEW}, S.CHANGES_REQUESTED, {"department", "plan_office"}
     ),
-    Action.REQUEST_CHANGES: Transition(
-        frozenset({S.UNDER_REVIEW}), S.CHANGES_REQUESTED, frozenset({"department", "plan_office"})
+    Action.RESUBMIT: Transition.of({S.CHANGES_REQUESTED}, S.UNDER_REVIEW, {"applicant"}),
+    Action.APPROVE_CONTENT: Transition.of(
+        {S.UNDER_REVIEW}, S.CONTENT_APPROVED, {"department", "plan_office"}
     ),
-    Action.RESUBMIT: Transition(frozenset({S.CHANGES_REQUESTED}), S.UNDER_REVIEW, frozenset({"applicant"})),
-    Action.APPROVE_CONTENT: Transition(
-        frozenset({S.UNDER_REVIEW}), S.CONTENT_APPROVED, frozenset({"department", "plan_office"})
-    ),
-    Action.APPROVE: Transition(frozenset({S.CONTENT_APPROVED}), S.APPROVED, frozenset({"finance"})),
-    Action.ANNOUNCE: Transition(frozenset({S.APPROVED}), S.ANNOUNCED, frozenset({"plan_office"})),
-    Action.PAY: Transition(frozenset({S.ANNOUNCED}), S.PAID, frozenset({"finance"})),
-    Action.REJECT: Transition(
-        frozenset({S.UNDER_REVIEW, S.CONTENT_APPROVED, S.APPROVED, S.ANNOUNCED}),
+    Action.APPROVE: Transition.of({S.CONTENT_APPROVED}, S.APPROVED, {"finance"}),
+    Action.ANNOUNCE: Transition.of({S.APPROVED}, S.ANNOUNCED, {"plan_office"}),
+    Action.PAY: Transition.of({S.ANNOUNCED}, S.PAID, {"finance"}, _not_paused),
+    Action.REJECT: Transition.of(
+        {S.UNDER_REVIEW, S.CONTENT_APPROVED, S.APPROVED, S.ANNOUNCED},
         S.REJECTED,
-        frozenset({"department", "plan_office", "finance"}),
+        {"department", "plan_office", "finance"},
     ),
 }
+APPLICATION_WORKFLOW = Workflow(
+    "grants.application",
+    TRANSITIONS,
+    status_message=_("This cannot be done while the application is “%(status)s”."),
+)
+
+
+class CallAction(models.TextChoices):
+    CONFIRM_BUDGET = "confirm_budget", _("Confirm the budget line")
+    PUBLISH = "publish", _("Publish")
+    CLOSE = "close", _("Close")
+    ANNOUNCE = "announce", _("Announce all approved awards")
+
+
+# A call's transitions table. Confirming the budget line (finance) and announcing the approved awards
+# (plan office) do not move the call's status, so they are not rows here: their services check the role.
+CALL_TRANSITIONS: dict[str, Transition] = {
+    CallAction.PUBLISH: Transition.of(
+        {C.DRAFT}, C.PUBLISHED, {"plan_office"}, status_message=_("Only a draft call can be published.")
+    ),
+    CallAction.CLOSE: Transition.of(
+        {C.PUBLISHED}, C.CLOSED, {"plan_office"}, status_message=_("Only a published call can be closed.")
+    ),
+}
+CALL_WORKFLOW = Workflow("grants.call", CALL_TRANSITIONS)
 
 # Applications that still hold their (entity, scheme, subject) — the duplicate rule applies among these.
 LIVE_STATUSES = frozenset(

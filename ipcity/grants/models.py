@@ -18,8 +18,6 @@ from ipcity.core.uploads import UnguessableName
 from .choices import (
     EDITABLE_STATUSES,
     LIVE_STATUSES,
-    TRANSITIONS,
-    Action,
     ApplicationStatus,
     CallStatus,
     ObjectionStatus,
@@ -210,40 +208,6 @@ class Application(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
-
-    def _allowed(self, action: str, user: object) -> bool:
-        transition = TRANSITIONS[action]
-        return self.status in transition.sources and getattr(user, "role", "") in transition.roles
-
-    def can_submit(self, user: object) -> bool:
-        return self._allowed(Action.SUBMIT, user)
-
-    def can_withdraw(self, user: object) -> bool:
-        return self._allowed(Action.WITHDRAW, user)
-
-    def can_start_review(self, user: object) -> bool:
-        return self._allowed(Action.START_REVIEW, user)
-
-    def can_request_changes(self, user: object) -> bool:
-        return self._allowed(Action.REQUEST_CHANGES, user)
-
-    def can_resubmit(self, user: object) -> bool:
-        return self._allowed(Action.RESUBMIT, user)
-
-    def can_approve_content(self, user: object) -> bool:
-        return self._allowed(Action.APPROVE_CONTENT, user)
-
-    def can_approve(self, user: object) -> bool:
-        return self._allowed(Action.APPROVE, user)
-
-    def can_announce(self, user: object) -> bool:
-        return self._allowed(Action.ANNOUNCE, user)
-
-    def can_pay(self, user: object) -> bool:
-        return self._allowed(Action.PAY, user) and not self.paused
-
-    def can_reject(self, user: object) -> bool:
-        return self._allowed(Action.REJECT, user)
 
 
 class Attachment(TimeStampedModel):

@@ -1,6 +1,6 @@
-"""Every write of the grants workflow (STYLE rule 1). Each service checks the actor's role and the
-transition table (choices.TRANSITIONS), refuses anything else with a coded reason, and writes its
-audit record in the same transaction.
+"""Every write of the grants workflow (STYLE rule 1). Each service asks the workflow
+(choices.APPLICATION_WORKFLOW / CALL_WORKFLOW, docs/adr/0017) whether the actor may, checks the object-level
+rules, refuses anything else with a coded reason, and writes its audit record in the same transaction.
 
 Hard limits (STYLE rule 8) are checked and written at approval under row locks taken in one fixed
 order — application → call → scheme-year counter → entity ledger — so concurrent approvals serialise
@@ -25,17 +25,19 @@ from ipcity.core.errors import Conflict, Invalid, NotAllowed, full_clean
 from ipcity.core.money import round_fen
 from ipcity.core.uploads import EVIDENCE_KINDS, check_upload
 from ipcity.core.workdays import add_working_days
+from ipcity.core.workflow import Workflow
 from ipcity.protection.selectors import credit_blocked
 
 from . import engine
 from .choices import (
+    APPLICATION_WORKFLOW,
     AWARDED_STATUSES,
+    CALL_WORKFLOW,
     LIVE_STATUSES,
-    TRANSITIONS,
     Action,
     ApplicationStatus,
     AuditAction,
-    CallStatus,
+    CallAction,
     ErrorCode,
     ObjectionStatus,
 )
@@ -66,17 +68,13 @@ def _require_role(actor: Any, *roles: str) -> None:
         raise NotAllowed(ErrorCode.ROLE, _("This action is not allowed for your role."))
 
 
+def _decide(workflow: Workflow, action: str, obj: Any, actor: Any) -> str:
+    """The workflow decides (docs/adr/0017): the to-state, or NotAllowed / Conflict in core's error shape."""
+    return workflow.check(action, obj, actor)
+
+
 def _check_transition(application: Application, action: str, actor: Any) -> str:
-    transition = TRANSITIONS[action]
-    if getattr(actor, "role", "") not in transition.roles:
-        raise NotAllowed(ErrorCode.ROLE, _("This action is not allowed for your role."))
-    if application.status not in transition.sources:
-        raise Conflict(
-            ErrorCode.WRONG_STATUS,
-            _("This cannot be done while the application is “%(status)s”.")
-            % {"status": application.get_status_display()},
-        )
-    return transition.target
+    return _decide(APPLICATION_WORKFLOW, action, application, actor)
 
 
 def _lock(application: Application) -> Application:
@@ -321,16 +319,14 @@ def call_confirm_budget(*, actor: Any, call: Call, budget_line: str = "") -> Cal
 
 @transaction.atomic
 def call_publish(*, actor: Any, call: Call) -> Call:
-    _require_role(actor, "plan_office")
     call = Call.objects.select_for_update().get(pk=call.pk)
-    if call.status != CallStatus.DRAFT:
-        raise Conflict(ErrorCode.WRONG_STATUS, _("Only a draft call can be published."))
+    target = _decide(CALL_WORKFLOW, CallAction.PUBLISH, call, actor)
     if call.budget_confirmed_at is None:
         raise Conflict(
             ErrorCode.BUDGET_NOT_CONFIRMED, _("The finance bureau has not confirmed the budget line yet.")
         )
     before = snapshot(call)
-    call.status = CallStatus.PUBLISHED
+    call.status = target
     call.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action=AuditAction.CALL_PUBLISH, obj=call, before=before, after=snapshot(call))
     return call
@@ -338,12 +334,10 @@ def call_publish(*, actor: Any, call: Call) -> Call:
 
 @transaction.atomic
 def call_close(*, actor: Any, call: Call) -> Call:
-    _require_role(actor, "plan_office")
     call = Call.objects.select_for_update().get(pk=call.pk)
-    if call.status != CallStatus.PUBLISHED:
-        raise Conflict(ErrorCode.WRONG_STATUS, _("Only a published call can be closed."))
+    target = _decide(CALL_WORKFLOW, CallAction.CLOSE, call, actor)
     before = snapshot(call)
-    call.status = CallStatus.CLOSED
+    call.status = target
     call.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action=AuditAction.CALL_CLOSE, obj=call, before=before, after=snapshot(call))
     return call
@@ -1057,18 +1051,14 @@ def objection_resolve(*, actor: Any, objection: Objection, uphold: bool, resolut
 def payment_record(
     *, actor: Any, application: Application, paid_on: dt.date, amount: Decimal, voucher: str
 ) -> Payment:
-    """Finance records the one disbursement of an award after its announcement period ends."""
+    """Finance records the one disbursement of an award after its announcement period ends (not while an
+    objection holds it: the workflow's guard on PAY)."""
     application = _lock(application)
     target = _check_transition(application, Action.PAY, actor)
     if _is_conflicted(application, actor):
         raise NotAllowed(
             ErrorCode.CONFLICT_OF_INTEREST,
             _("You declared a conflict of interest with this application and are excluded from it."),
-        )
-    if application.paused:
-        raise Conflict(
-            ErrorCode.PAUSED,
-            _("An objection is open: the award is paused until the plan office resolves it."),
         )
     if application.announced_until is None or paid_on <= application.announced_until:
         raise Invalid(

@@ -20,8 +20,10 @@ from ipcity.core.downloads import stored_file_response
 from ipcity.core.errors import DomainError, add_to_form, message_text
 from ipcity.core.permissions import role_required
 from ipcity.core.throttle import limit_for, throttle_hit, throttled_page
+from ipcity.core.workflow import path_segment
 
 from . import engine, exports, selectors, services
+from .choices import APPLICATION_WORKFLOW, CALL_WORKFLOW, Action, CallAction
 from .filters import ApplicationFilter, CallFilter
 from .forms import (
     ApplicationForm,
@@ -106,6 +108,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "call": call,
             "schemes": [_scheme_info(s) for s in call.schemes],
             "is_open": call.is_open(timezone.now()),
+            "call_actions": CALL_WORKFLOW.actions_for(call, request.user),
             "attachments": [
                 a.get("label_en" if _en() else "label_zh") or a["code"] for a in call.attachment_items
             ],
@@ -134,13 +137,16 @@ def call_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def call_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     call = selectors.call_get(user=request.user, pk=pk)
+    # The call page's URL segments are path segments of the action names (`confirm-budget`).
     actions = {
-        "confirm-budget": lambda: services.call_confirm_budget(
+        path_segment(CallAction.CONFIRM_BUDGET): lambda: services.call_confirm_budget(
             actor=request.user, call=call, budget_line=request.POST.get("budget_line", "")
         ),
-        "publish": lambda: services.call_publish(actor=request.user, call=call),
-        "close": lambda: services.call_close(actor=request.user, call=call),
-        "announce": lambda: services.call_announce_approved(actor=request.user, call=call),
+        path_segment(CallAction.PUBLISH): lambda: services.call_publish(actor=request.user, call=call),
+        path_segment(CallAction.CLOSE): lambda: services.call_close(actor=request.user, call=call),
+        path_segment(CallAction.ANNOUNCE): lambda: services.call_announce_approved(
+            actor=request.user, call=call
+        ),
     }
     if action not in actions:
         raise Http404
@@ -264,21 +270,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "resolve_form": ResolveForm(),
             "conflicted": conflicted,
-            "can": {
-                a: getattr(app, f"can_{a}")(user) and not conflicted
-                for a in (
-                    "submit",
-                    "withdraw",
-                    "start_review",
-                    "request_changes",
-                    "resubmit",
-                    "approve_content",
-                    "approve",
-                    "announce",
-                    "pay",
-                    "reject",
-                )
-            },
+            # The buttons are the workflow's actions for this user (none once they declared a conflict).
+            "can": dict.fromkeys([] if conflicted else APPLICATION_WORKFLOW.actions_for(app, user), True),
             "is_reviewer": user.role in ("department", "plan_office", "finance"),
             "objections": app.objections.all(),
             "payment": getattr(app, "payment", None),
@@ -318,22 +311,23 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         return redirect("grants:application_detail", pk=pk)
     reason = form.cleaned_data["reason"] or ""
     amount = form.cleaned_data["amount"]
+    # The page's URL segment is the action's name (`approve_content`); the API's is its path_segment.
     actions: dict[str, Any] = {
-        "submit": lambda: services.application_submit(actor=user, application=app),
-        "withdraw": lambda: services.application_withdraw(actor=user, application=app, reason=reason),
-        "start_review": lambda: services.application_start_review(actor=user, application=app),
-        "request_changes": lambda: services.application_request_changes(
+        Action.SUBMIT: lambda: services.application_submit(actor=user, application=app),
+        Action.WITHDRAW: lambda: services.application_withdraw(actor=user, application=app, reason=reason),
+        Action.START_REVIEW: lambda: services.application_start_review(actor=user, application=app),
+        Action.REQUEST_CHANGES: lambda: services.application_request_changes(
             actor=user, application=app, message=reason
         ),
-        "resubmit": lambda: services.application_resubmit(actor=user, application=app, answer=reason),
-        "approve_content": lambda: services.application_approve_content(
+        Action.RESUBMIT: lambda: services.application_resubmit(actor=user, application=app, answer=reason),
+        Action.APPROVE_CONTENT: lambda: services.application_approve_content(
             actor=user, application=app, amount=amount, reason=reason
         ),
-        "approve": lambda: services.application_approve(
+        Action.APPROVE: lambda: services.application_approve(
             actor=user, application=app, amount=amount, reason=reason
         ),
-        "announce": lambda: services.application_announce(actor=user, application=app),
-        "reject": lambda: services.application_reject(actor=user, application=app, reason=reason),
+        Action.ANNOUNCE: lambda: services.application_announce(actor=user, application=app),
+        Action.REJECT: lambda: services.application_reject(actor=user, application=app, reason=reason),
         "conflict": lambda: services.conflict_declare(actor=user, application=app, reason=reason),
     }
     if action not in actions:

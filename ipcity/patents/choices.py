@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ipcity.core.workflow import Transition, Workflow
+
 
 class PatentType(models.TextChoices):
     INVENTION = "invention", _("Invention")
@@ -95,12 +97,24 @@ class ProjectStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
 
 
-PROJECT_TRANSITIONS: dict[str, set[str]] = {
-    ProjectStatus.PLANNED: {ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED},
-    ProjectStatus.IN_PROGRESS: {ProjectStatus.COMPLETED, ProjectStatus.SUSPENDED},
-    ProjectStatus.SUSPENDED: {ProjectStatus.IN_PROGRESS},
-    ProjectStatus.COMPLETED: set(),
+class ProjectAction(models.TextChoices):
+    START = "start", _("Start")
+    SUSPEND = "suspend", _("Suspend")
+    RESUME = "resume", _("Resume")
+    COMPLETE = "complete", _("Complete")
+
+
+P = ProjectStatus
+
+# The innovation ledger's transitions table (docs/adr/0017). The page posts the to-state; each (from, to)
+# pair is one action (`PROJECT_WORKFLOW.action_to`). Commands and the demo act as a string actor.
+PROJECT_TRANSITIONS: dict[str, Transition] = {
+    ProjectAction.START: Transition.of({P.PLANNED}, P.IN_PROGRESS, {"plan_office"}),
+    ProjectAction.SUSPEND: Transition.of({P.PLANNED, P.IN_PROGRESS}, P.SUSPENDED, {"plan_office"}),
+    ProjectAction.RESUME: Transition.of({P.SUSPENDED}, P.IN_PROGRESS, {"plan_office"}),
+    ProjectAction.COMPLETE: Transition.of({P.IN_PROGRESS}, P.COMPLETED, {"plan_office"}),
 }
+PROJECT_WORKFLOW = Workflow("patents.innovation_project", PROJECT_TRANSITIONS, system_actors=True)
 
 
 class AuditAction(models.TextChoices):

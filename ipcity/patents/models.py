@@ -20,7 +20,7 @@ from ipcity.core.uploads import UnguessableName
 
 from .choices import (
     IMPORT_TRANSITIONS,
-    PROJECT_TRANSITIONS,
+    PROJECT_WORKFLOW,
     Award,
     EventKind,
     ImportStatus,
@@ -391,4 +391,4 @@ class InnovationProject(TimeStampedModel):
             raise ValidationError({"start_year": _("Enter a year between 2000 and 2100.")})
 
     def can_transition(self, to: str) -> bool:
-        return to in PROJECT_TRANSITIONS[self.status]
+        return PROJECT_WORKFLOW.action_to(self.status, to) is not None

@@ -23,7 +23,14 @@ from ipcity.core.errors import NotAllowed
 from ipcity.core.identifiers import patent_number
 
 from . import kpi as kpi_mod
-from .choices import IMPORT_AUDIT_ACTIONS, AuditAction, ErrorCode, ImportStatus, ProjectStatus
+from .choices import (
+    IMPORT_AUDIT_ACTIONS,
+    PROJECT_WORKFLOW,
+    AuditAction,
+    ErrorCode,
+    ImportStatus,
+    ProjectStatus,
+)
 from .importing import ImportResult, ProgressCallback, available_mappings, build_context, run_import
 from .models import ImportJob, InnovationProject, Patent, Population, SeiIpc, SeiRule
 
@@ -449,15 +456,18 @@ def innovation_project_transition(*, actor: Any, project: InnovationProject, to:
     _require_writer(actor)
     with transaction.atomic():
         project = InnovationProject.objects.select_for_update().get(pk=project.pk)
-        if to not in ProjectStatus.values or not project.can_transition(to):
+        # The page posts the to-state; the workflow names the action that leads there and decides.
+        action = PROJECT_WORKFLOW.action_to(project.status, to) if to in ProjectStatus.values else None
+        if action is None or not PROJECT_WORKFLOW.can(action, project, actor):
             raise ValidationError(
                 {
                     "status": _("A project cannot go from %(from)s to %(to)s.")
                     % {"from": project.get_status_display(), "to": to}
                 }
             )
+        target = PROJECT_WORKFLOW.target(action)
         before = {"status": project.status}
-        project.status = to
+        project.status = target
         project.full_clean()
         project.save()
         audit_record(

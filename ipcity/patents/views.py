@@ -28,7 +28,7 @@ from ipcity.orgs.models import District
 
 from . import kpi as kpi_mod
 from .analysis import evaluate
-from .choices import PROJECT_TRANSITIONS, ProjectStatus
+from .choices import PROJECT_WORKFLOW, ProjectAction, ProjectStatus
 from .filters import PatentFilter
 from .forms import ImportForm, PopulationForm, ProjectForm
 from .models import Patent
@@ -418,11 +418,19 @@ def ledger(request: HttpRequest) -> HttpResponse:
         projects = projects.filter(status=status)
     if request.GET.get("fast_track") == "1":
         projects = projects.filter(is_fast_track=True)
+    rows = list(projects)
+    labels = dict(ProjectAction.choices)
+    for project in rows:
+        # The status choices offered are the workflow's actions for this user: (to-state, action label).
+        project.moves = [  # type: ignore[attr-defined]
+            (PROJECT_WORKFLOW.target(a), labels[a])
+            for a in PROJECT_WORKFLOW.actions_for(project, request.user)
+        ]
     return render(
         request,
         "patents/ledger.html",
         {
-            "projects": projects,
+            "projects": rows,
             "statuses": ProjectStatus.choices,
             "status": status,
             "can_edit": user_has_role(request.user, Role.PLAN_OFFICE),
@@ -487,6 +495,3 @@ def ledger_transition(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The project's status was changed."))
     return redirect("patents:ledger")
-
-
-PROJECT_NEXT = PROJECT_TRANSITIONS

@@ -5,6 +5,8 @@ The audit codes are the ones written while reporting lived in the plan app; code
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ipcity.core.workflow import Transition, Workflow
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -13,12 +15,39 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
 
 
-REPORT_TRANSITIONS: dict[str, set[str]] = {
-    ReportStatus.DRAFT: {ReportStatus.SUBMITTED},
-    ReportStatus.SUBMITTED: {ReportStatus.ACCEPTED, ReportStatus.RETURNED},
-    ReportStatus.RETURNED: {ReportStatus.SUBMITTED},
-    ReportStatus.ACCEPTED: set(),
+class ReportAction(models.TextChoices):
+    SUBMIT = "submit", _("Submit")
+    ACCEPT = "accept", _("Accept")
+    RETURN = "return", _("Return for changes")
+
+
+R = ReportStatus
+REPORTERS = {"department", "plan_office"}
+
+# The progress report's transitions table (ADR 0020, docs/adr/0017). Who of these roles may act on which
+# report (an assigned department reports; another user of the lead unit reviews, four-eyes) is the
+# services' can_report_on / can_review: it needs the task's assignments.
+REPORT_TRANSITIONS: dict[str, Transition] = {
+    ReportAction.SUBMIT: Transition.of(
+        {R.DRAFT, R.RETURNED},
+        R.SUBMITTED,
+        REPORTERS,
+        status_message=_("A report that is %(status)s cannot be submitted."),
+    ),
+    ReportAction.ACCEPT: Transition.of(
+        {R.SUBMITTED},
+        R.ACCEPTED,
+        REPORTERS,
+        status_message=_("A report that is %(status)s cannot be accepted."),
+    ),
+    ReportAction.RETURN: Transition.of(
+        {R.SUBMITTED},
+        R.RETURNED,
+        REPORTERS,
+        status_message=_("A report that is %(status)s cannot be returned."),
+    ),
 }
+REPORT_WORKFLOW = Workflow("reporting.progress_report", REPORT_TRANSITIONS)
 
 # A report can be edited by its department only while it is in one of these states.
 REPORT_EDITABLE = {ReportStatus.DRAFT, ReportStatus.RETURNED}

@@ -21,7 +21,7 @@ from ipcity.core.uploads import UnguessableName
 from ipcity.plan.choices import TaskStatus
 from ipcity.plan.models import Plan, Task, WorkPoint
 
-from .choices import REPORT_EDITABLE, REPORT_TRANSITIONS, ReminderKind, ReportStatus
+from .choices import REPORT_EDITABLE, REPORT_WORKFLOW, ReminderKind, ReportStatus
 
 _PERIOD_CODE = re.compile(r"(?P<year>\d{4})(?:(?P<kind>[QHM])(?P<number>\d{1,2}))?")
 
@@ -137,7 +137,7 @@ class ProgressReport(TimeStampedModel):
         return f"{self.task.code} {self.department} {self.period.code}"
 
     def can_transition(self, to: str) -> bool:
-        return to in REPORT_TRANSITIONS[self.status]
+        return REPORT_WORKFLOW.action_to(self.status, to) is not None
 
     def can_edit(self) -> bool:
         return self.status in REPORT_EDITABLE

@@ -28,12 +28,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipcity.accounts.choices import Role
+from ipcity.core import errors
 from ipcity.core.audit import audit_record, snapshot
 from ipcity.core.uploads import EVIDENCE_KINDS, check_upload
 from ipcity.plan.choices import AssignmentRole, PeriodFrequency, TaskStatus
 from ipcity.plan.models import Plan, Task, WorkPoint
 
-from .choices import REMINDER_AUDIT_ACTIONS, REPORT_EDITABLE, AuditAction, ReportStatus
+from .choices import (
+    REMINDER_AUDIT_ACTIONS,
+    REPORT_EDITABLE,
+    REPORT_WORKFLOW,
+    AuditAction,
+    ReportAction,
+    ReportStatus,
+)
 from .models import ProgressReport, ReportEvent, ReportEvidence, ReportingPeriod, ReportReminder
 
 REPORTING_ROLES = {Role.DEPARTMENT, Role.PLAN_OFFICE}
@@ -345,6 +353,16 @@ def report_create(
     return report
 
 
+def _decide(action: str, report: ProgressReport, actor: Any) -> str:
+    """The workflow decides (docs/adr/0017); its refusal keeps this module's exceptions (pages, API: 409)."""
+    try:
+        return REPORT_WORKFLOW.check(action, report, actor)
+    except errors.NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    except errors.DomainError as exc:
+        raise IllegalTransition(exc.message) from None
+
+
 def _locked(report: ProgressReport) -> ProgressReport:
     return (
         ProgressReport.objects.select_for_update()
@@ -454,20 +472,16 @@ def report_submit(*, actor: Any, report: ProgressReport, now: dt.datetime | None
     now = now or timezone.now()
     with transaction.atomic():
         report = _locked(report)
-        if not report.can_submit():
-            raise IllegalTransition(
-                _("A report that is %(status)s cannot be submitted.")
-                % {"status": report.get_status_display()}
-            )
+        target = _decide(ReportAction.SUBMIT, report, actor)
         before = snapshot(report)
         from_status = report.status
-        report.status = ReportStatus.SUBMITTED
+        report.status = target
         report.submitted_at = now
         report.submitted_by = actor
         report.is_late = timezone.localdate(now) > report.period.due_date
         report.full_clean()
         report.save()
-        _event(report, actor=actor, from_status=from_status, to_status=ReportStatus.SUBMITTED)
+        _event(report, actor=actor, from_status=from_status, to_status=target)
         audit_record(
             actor=actor,
             action=AuditAction.PROGRESS_REPORT_SUBMIT,
@@ -487,12 +501,9 @@ def report_accept(
     with transaction.atomic():
         report = _locked(report)
         _require_reviewer(actor, report)  # again on the locked row: it may have been resubmitted meanwhile
-        if not report.can_accept():
-            raise IllegalTransition(
-                _("A report that is %(status)s cannot be accepted.") % {"status": report.get_status_display()}
-            )
+        target = _decide(ReportAction.ACCEPT, report, actor)
         before = snapshot(report)
-        report.status = ReportStatus.ACCEPTED
+        report.status = target
         report.is_public = bool(make_public)
         report.reviewed_by = actor
         report.reviewed_at = timezone.now()
@@ -526,12 +537,9 @@ def report_return(*, actor: Any, report: ProgressReport, comment: str) -> Progre
     with transaction.atomic():
         report = _locked(report)
         _require_reviewer(actor, report)  # again on the locked row: it may have been resubmitted meanwhile
-        if not report.can_return():
-            raise IllegalTransition(
-                _("A report that is %(status)s cannot be returned.") % {"status": report.get_status_display()}
-            )
+        target = _decide(ReportAction.RETURN, report, actor)
         before = snapshot(report)
-        report.status = ReportStatus.RETURNED
+        report.status = target
         report.reviewed_by = actor
         report.reviewed_at = timezone.now()
         report.review_comment = comment

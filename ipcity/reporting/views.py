@@ -19,7 +19,7 @@ from ipcity.plan.models import Task
 
 from . import excel
 from . import services as svc
-from .choices import ReportStatus
+from .choices import REPORT_WORKFLOW, ReportAction, ReportStatus
 from .filters import ProgressReportFilter, TaskSupervisionFilter
 from .forms import ImportForm, ReportForm, ReportingSettingsForm, ReviewForm, figures_text
 from .models import ProgressReport, ReportEvidence, ReportingPeriod
@@ -189,7 +189,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "events": report.events.select_related("actor"),
             "evidence": report.current_evidence,
-            "can_review": report.status == ReportStatus.SUBMITTED and svc.can_review(request.user, report),
+            # The review buttons show when the workflow offers accept/return and the user may review this one.
+            "can_review": ReportAction.ACCEPT in REPORT_WORKFLOW.actions_for(report, request.user)
+            and svc.can_review(request.user, report),
             "is_author_of_submission": report.status == ReportStatus.SUBMITTED
             and svc.is_lead_reviewer(request.user, report.task)
             and svc.is_report_author(request.user, report),
