@@ -50,17 +50,17 @@ def _second_person(change: Any, actor: Any) -> None:
     """A second administrator confirms: neither the one who filed the request nor the account's owner."""
     if getattr(actor, "pk", None) == change.requested_by_id:
         raise NotAllowed(
-            "requester",
+            ErrorCode.REQUESTER,
             _("The administrator who filed a request cannot confirm it: a second administrator must."),
         )
     if getattr(actor, "pk", None) == change.user_id:
-        raise NotAllowed("own_account", _("Nobody may confirm a change to their own account."))
+        raise NotAllowed(ErrorCode.OWN_ACCOUNT, _("Nobody may confirm a change to their own account."))
 
 
 def _not_own_account(change: Any, actor: Any) -> None:
     """Any administrator but the account's owner rejects (the requester may so withdraw the request)."""
     if getattr(actor, "pk", None) == change.user_id:
-        raise NotAllowed("own_account", _("Nobody may decide a change to their own account."))
+        raise NotAllowed(ErrorCode.OWN_ACCOUNT, _("Nobody may decide a change to their own account."))
 
 
 # The change request's transitions table (docs/adr/0017): action → from-states → to-state → roles → guard.
@@ -109,3 +109,5 @@ class ErrorCode(models.TextChoices):
     INVALID = "invalid"
     NOT_FOUND = "not_found"
     ROLE = "role"
+    REQUESTER = "requester"
+    OWN_ACCOUNT = "own_account"

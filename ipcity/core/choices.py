@@ -17,3 +17,5 @@ class ErrorCode(models.TextChoices):
     INVALID = "invalid", _("Invalid input")
     NOT_ALLOWED = "not_allowed", _("Not allowed")
     NOT_FOUND = "not_found", _("Not found")
+    ROLE = "role", _("Not allowed for this role")
+    WRONG_STATUS = "wrong_status", _("Not possible in this status")

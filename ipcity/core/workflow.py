@@ -32,6 +32,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ErrorCode
 from .errors import Conflict, DomainError, Message, NotAllowed
 
 Guard = Callable[[Any, Any], None]
@@ -156,10 +157,10 @@ class Workflow:
         transition = self.transition(action)
         system = self.system_actors and isinstance(user, str)
         if not system and role_of(user) not in transition.roles:
-            raise NotAllowed("role", self.role_message)
+            raise NotAllowed(ErrorCode.ROLE, self.role_message)
         if self.status_of(obj) not in transition.sources:
             message = transition.status_message or self.status_message
-            raise Conflict("wrong_status", message, params={"status": self._status_display(obj)})
+            raise Conflict(ErrorCode.WRONG_STATUS, message, params={"status": self._status_display(obj)})
         if transition.guard is not None:
             transition.guard(obj, user)
         return transition.target

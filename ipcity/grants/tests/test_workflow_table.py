@@ -14,6 +14,7 @@ from django.utils.translation import override
 
 from ipcity.accounts.choices import Role
 from ipcity.core.errors import DomainError, NotAllowed
+from ipcity.core.workflow import ROLE_MESSAGE
 from ipcity.grants import services
 from ipcity.grants.choices import (
     APPLICATION_WORKFLOW,
@@ -43,7 +44,9 @@ def _outcome(service: Any, person: Any, obj: Any) -> str:
     except _Rollback:
         return "done"
     except NotAllowed as exc:
-        return "role" if exc.code == "role" else "other"
+        # The table's own refusal; a service's narrower role rule (e.g. finance before the content review)
+        # carries its own sentence and counts as "other".
+        return "role" if exc.message == str(ROLE_MESSAGE) else "other"
     except DomainError as exc:
         return "wrong_status" if exc.code == "wrong_status" else "other"
     except IntegrityError:  # a status set by hand lacks the ledger rows an award would have written
